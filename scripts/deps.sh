@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what SpeedyZero-k8s needs from Debian's packages, and only what is missing.
+# Safe to run again and again: with everything present it prints one line and changes nothing.
+# Works as root or through sudo; says clearly what to do when neither is possible.
+set -euo pipefail
+
+packages=(
+  libtorch-dev          # the native engine's neural-network library (CPU)
+  libopenblas0-pthread  # fast BLAS for libtorch (the default reference BLAS is ~20x slower)
+  cmake g++ make        # build of the native engine
+  nats-server           # transport (JetStream); tests start their own
+  redis-server          # replay storage; tests start their own
+  prometheus            # promtool checks the alert rules; tests scrape the services
+  openssl               # test certificates for the TLS tests
+  procps                # pkill/ps used by the cluster scripts
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  if [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" != "install ok installed" ]; then
+    missing+=("$p")
+  fi
+done
+
+if ! command -v dotnet >/dev/null 2>&1; then
+  echo "deps: the .NET 10 SDK ('dotnet') is not on PATH; install it first (https://learn.microsoft.com/dotnet/core/install/linux-debian)." >&2
+  exit 1
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "deps: all system packages present"
+  exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ]; then
+  as_root=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+  as_root=(sudo)
+else
+  echo "deps: missing Debian packages: ${missing[*]}" >&2
+  echo "deps: installing them needs root; run as root or with passwordless sudo, or install by hand:" >&2
+  echo "      apt-get update && apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "deps: installed ${#missing[@]} package(s)"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Builds the solution (native engine included) and runs every test project.
+# Fails when any test fails, when a project hangs, and when no test ran at all.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+configuration="${CONFIGURATION:-Release}"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+
+dotnet build speedyzero-k8s.sln -c "$configuration" --nologo -clp:ErrorsOnly
+
+# A hung test is dumped and killed instead of eating the CI budget.
+set +e
+dotnet test speedyzero-k8s.sln -c "$configuration" --no-build --nologo \
+  --blame-hang-timeout 10m ${TEST_FILTER:+--filter "$TEST_FILTER"} 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# Totals over all projects, from the runner's own per-project summary lines.
+read -r passed failed skipped < <(awk '
+  /(Passed|Failed)!  - Failed:/ {
+    gsub(",", ""); for (i = 1; i <= NF; i++) {
+      if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1)
+    }
+  }
+  END { print p+0, f+0, s+0 }' "$log")
+
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
+if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
+  echo "tests: no test ran; treating as a failure" >&2
+  exit 1
+fi
+exit "$status"

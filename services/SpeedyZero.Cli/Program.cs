@@ -1,0 +1,10 @@
+using System.CommandLine;
+using SpeedyZero.Cli.Commands;
+
+var root = new RootCommand("SpeedyZero-k8s: distributed EfficientZero training.")
+{
+    TrainCommand.Create(),
+    BenchCommand.Create(),
+};
+
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,66 @@
+using SpeedyZero.Engine.Native;
+
+namespace SpeedyZero.Engine;
+
+/// <summary>Process-wide settings of the native engine.</summary>
+public static class EngineRuntime
+{
+    private static int checkedAbi;
+
+    /// <summary>Loads the library once and refuses one built for other bindings.</summary>
+    public static void EnsureLoaded()
+    {
+        if (Volatile.Read(ref checkedAbi) == 1)
+        {
+            return;
+        }
+
+        var version = NativeMethods.AbiVersionOfLibrary();
+        if (version != NativeMethods.AbiVersion)
+        {
+            throw new EngineException(
+                $"native engine ABI {version} does not match the bindings' ABI {NativeMethods.AbiVersion}: rebuild with 'make build'");
+        }
+
+        Volatile.Write(ref checkedAbi, 1);
+    }
+
+    /// <summary>Intra-op threads libtorch uses for every model in this process.</summary>
+    public static int Threads
+    {
+        get
+        {
+            EnsureLoaded();
+            int threads;
+            unsafe
+            {
+                NativeStatus.Check(NativeMethods.GetNumThreads(&threads), "get threads");
+            }
+
+            return threads;
+        }
+        set
+        {
+            EnsureLoaded();
+            NativeStatus.Check(NativeMethods.SetNumThreads(value), "set threads");
+        }
+    }
+
+    /// <summary>Matrix product computed by libtorch: a toolchain check from C# to BLAS.</summary>
+    public static unsafe float[] ProbeMatmul(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int m, int k, int n)
+    {
+        EnsureLoaded();
+        if (a.Length != m * k || b.Length != k * n)
+        {
+            throw new ArgumentException($"expected a[{m}x{k}] and b[{k}x{n}], got {a.Length} and {b.Length} elements");
+        }
+
+        var result = new float[m * n];
+        fixed (float* pa = a, pb = b, po = result)
+        {
+            NativeStatus.Check(NativeMethods.ProbeMatmul(pa, pb, po, m, k, n), "probe matmul");
+        }
+
+        return result;
+    }
+}

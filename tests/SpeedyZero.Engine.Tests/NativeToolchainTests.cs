@@ -1,0 +1,62 @@
+using SpeedyZero.Engine;
+
+namespace SpeedyZero.Engine.Tests;
+
+/// <summary>The native library loads, computes through libtorch, and reports errors without dying.</summary>
+public class NativeToolchainTests
+{
+    [Fact]
+    public void MatmulThroughLibtorchMatchesHandComputedProduct()
+    {
+        // [1 2 3; 4 5 6] @ [7 8; 9 10; 11 12] = [58 64; 139 154]
+        float[] a = [1, 2, 3, 4, 5, 6];
+        float[] b = [7, 8, 9, 10, 11, 12];
+
+        var product = EngineRuntime.ProbeMatmul(a, b, 2, 3, 2);
+
+        Assert.Equal([58f, 64f, 139f, 154f], product);
+    }
+
+    [Fact]
+    public void LargeMatmulAgreesWithManagedReference()
+    {
+        const int m = 37, k = 53, n = 29;
+        var random = new Random(1);
+        var a = Enumerable.Range(0, m * k).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+        var b = Enumerable.Range(0, k * n).Select(_ => (float)random.NextDouble() - 0.5f).ToArray();
+
+        var product = EngineRuntime.ProbeMatmul(a, b, m, k, n);
+
+        for (var i = 0; i < m; i++)
+        for (var j = 0; j < n; j++)
+        {
+            double expected = 0;
+            for (var x = 0; x < k; x++) expected += a[i * k + x] * b[x * n + j];
+            Assert.Equal(expected, product[i * n + j], 1e-4);
+        }
+    }
+
+    [Fact]
+    public void NativeRejectionBecomesTypedExceptionWithNativeMessage()
+    {
+        var error = Assert.Throws<EngineArgumentException>(() => EngineRuntime.Threads = 0);
+
+        Assert.Contains("threads must be >= 1", error.Message);
+        Assert.True(EngineRuntime.Threads >= 1, "the engine keeps working after a rejected call");
+    }
+
+    [Fact]
+    public void ThreadCountIsSetExplicitly()
+    {
+        var before = EngineRuntime.Threads;
+        try
+        {
+            EngineRuntime.Threads = 1;
+            Assert.Equal(1, EngineRuntime.Threads);
+        }
+        finally
+        {
+            EngineRuntime.Threads = before;
+        }
+    }
+}
