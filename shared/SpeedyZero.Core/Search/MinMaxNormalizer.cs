@@ -1,0 +1,28 @@
+namespace SpeedyZero.Core.Search;
+
+/// <summary>
+/// Min-max normalisation of Q values against the range seen in one tree. A range narrower than
+/// the floor divides by the floor, so near-equal Q values do not blow up into 0/1 decisions; a
+/// tree with no Q seen yet normalises everything to 0. Results are clamped to [0, 1].
+/// </summary>
+public static class MinMaxNormalizer
+{
+    /// <summary>Min and max of an empty tree: any first update replaces both.</summary>
+    public const float EmptyMin = float.PositiveInfinity;
+
+    /// <inheritdoc cref="EmptyMin"/>
+    public const float EmptyMax = float.NegativeInfinity;
+
+    /// <summary><paramref name="q"/> mapped into [0, 1] by the tree's range.</summary>
+    public static float Normalize(float q, float min, float max, float floor)
+    {
+        if (max < min)
+        {
+            return 0f;
+        }
+
+        var range = max - min;
+        var scaled = (q - min) / (range < floor ? floor : range);
+        return scaled < 0f ? 0f : scaled > 1f ? 1f : scaled;
+    }
+}
