@@ -1,0 +1,288 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace SpeedyZero.Testing;
+
+/// <summary>
+/// A real Debian redis-server for one test class: 127.0.0.1 on a free port, data in its own temp folder,
+/// no RDB snapshots. Stops (SHUTDOWN, then kill) and restarts on the same port and folder. A missing
+/// binary fails the test with instructions; it is never a skip.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    /// <summary>Path of the server binary; SPEEDYZERO_REDIS_SERVER overrides it.</summary>
+    public static readonly string BinaryPath = Environment.GetEnvironmentVariable("SPEEDYZERO_REDIS_SERVER") ?? "/usr/bin/redis-server";
+
+    private readonly RedisServerSettings settings;
+    private readonly Queue<string> outputTail = new();
+    private Process? process;
+
+    private RedisServer(RedisServerSettings settings, int port, int? tlsPort, string directory)
+    {
+        this.settings = settings;
+        Port = port;
+        TlsPort = tlsPort;
+        DataDirectory = directory;
+    }
+
+    public string Host => "127.0.0.1";
+
+    /// <summary>Plain TCP port.</summary>
+    public int Port { get; }
+
+    /// <summary>TLS port when <see cref="RedisServerSettings.Tls"/> is set.</summary>
+    public int? TlsPort { get; }
+
+    public string DataDirectory { get; }
+
+    public bool IsRunning => process is { HasExited: false };
+
+    /// <summary>Last lines the server printed, for failure messages.</summary>
+    public string OutputTail
+    {
+        get
+        {
+            lock (outputTail)
+            {
+                return string.Join('\n', outputTail);
+            }
+        }
+    }
+
+    public static async Task<RedisServer> StartAsync(RedisServerSettings? settings = null, CancellationToken cancellationToken = default)
+    {
+        if (!File.Exists(BinaryPath))
+        {
+            throw new InvalidOperationException(
+                $"redis-server not found at {BinaryPath}: install the Debian package 'redis-server' (scripts/deps.sh does) " +
+                "or point SPEEDYZERO_REDIS_SERVER at the binary. Tests that need Redis fail rather than skip.");
+        }
+
+        settings ??= RedisServerSettings.Default;
+        var directory = Directory.CreateTempSubdirectory("speedyzero-redis-").FullName;
+        var server = new RedisServer(settings, FreePort(), settings.Tls is null ? null : FreePort(), directory);
+        try
+        {
+            await server.LaunchAsync(cancellationToken);
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>SHUTDOWN (which flushes the append-only file) and wait; kills if it does not exit in 10 s.</summary>
+    public async Task StopAsync()
+    {
+        if (process is not { HasExited: false } running)
+        {
+            return;
+        }
+
+        try
+        {
+            await SendAsync("SHUTDOWN", expectReply: false, TimeSpan.FromSeconds(5));
+        }
+        catch (Exception e) when (e is IOException or SocketException or TimeoutException)
+        {
+            // Kill below.
+        }
+
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await running.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            running.Kill(entireProcessTree: true);
+            await running.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Kills the server at once (SIGKILL): no AOF flush, sockets reset.</summary>
+    public async Task KillAsync()
+    {
+        if (process is { HasExited: false } running)
+        {
+            running.Kill(entireProcessTree: true);
+            await running.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Stops and starts again on the same port and data folder.</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        await StopAsync();
+        await LaunchAsync(cancellationToken);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync();
+        }
+        finally
+        {
+            process?.Dispose();
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A file still being closed; the temp folder is cleaned by the OS eventually.
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private async Task LaunchAsync(CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(BinaryPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = DataDirectory,
+        };
+        string[] args =
+        [
+            "--bind", Host, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--dir", DataDirectory, "--save", "", "--daemonize", "no", "--logfile", "",
+            "--appendonly", settings.AppendOnly ? "yes" : "no",
+        ];
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (settings.Password is { } password)
+        {
+            start.ArgumentList.Add("--requirepass");
+            start.ArgumentList.Add(password);
+        }
+
+        if (settings.Tls is { } tls)
+        {
+            foreach (var arg in new[]
+            {
+                "--tls-port", TlsPort!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--tls-cert-file", tls.CertificateFile, "--tls-key-file", tls.KeyFile, "--tls-ca-cert-file", tls.CaFile,
+                "--tls-auth-clients", tls.RequireClientCertificates ? "yes" : "no",
+            })
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+
+        process?.Dispose();
+        process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => Remember(e.Data);
+        process.ErrorDataReceived += (_, e) => Remember(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await WaitUntilReadyAsync(cancellationToken);
+    }
+
+    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (process!.HasExited)
+            {
+                throw new InvalidOperationException($"redis-server exited with code {process.ExitCode} during start:\n{OutputTail}");
+            }
+
+            try
+            {
+                var reply = await SendAsync("PING", expectReply: true, TimeSpan.FromSeconds(1));
+                if (reply.Contains("PONG", StringComparison.Ordinal))
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is IOException or SocketException or TimeoutException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(50, cancellationToken);
+        }
+
+        throw new TimeoutException($"redis-server on port {Port} did not answer PING within 15 s:\n{OutputTail}");
+    }
+
+    // Raw RESP over a fresh socket so the test support does not depend on the client under test.
+    private async Task<string> SendAsync(string command, bool expectReply, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await socket.ConnectAsync(IPAddress.Loopback, Port, cts.Token);
+            var text = settings.Password is null ? $"{command}\r\n" : $"AUTH {settings.Password}\r\n{command}\r\n";
+            await socket.SendAsync(Encoding.ASCII.GetBytes(text), SocketFlags.None, cts.Token);
+            if (!expectReply)
+            {
+                // SHUTDOWN closes the socket; wait for that instead of a reply.
+                var sink = new byte[256];
+                while (await socket.ReceiveAsync(sink, SocketFlags.None, cts.Token) > 0)
+                {
+                }
+
+                return "";
+            }
+
+            var buffer = new byte[256];
+            var received = new StringBuilder();
+            while (!received.ToString().Contains("PONG", StringComparison.Ordinal) && !received.ToString().Contains('-', StringComparison.Ordinal))
+            {
+                var n = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                received.Append(Encoding.ASCII.GetString(buffer, 0, n));
+            }
+
+            return received.ToString();
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"redis-server on port {Port} did not answer {command} within {timeout.TotalSeconds} s");
+        }
+    }
+
+    private void Remember(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (outputTail)
+        {
+            outputTail.Enqueue(line);
+            while (outputTail.Count > 40)
+            {
+                outputTail.Dequeue();
+            }
+        }
+    }
+}
