@@ -34,6 +34,17 @@ bench: build ## Run benchmark suites (BENCH=<suite> for one); results in bench/r
 cluster: build ## Start NATS, Redis and every role as local processes (not available yet)
 	@echo "make cluster: the distributed services are not built yet (see README.md, 'Status')." >&2; exit 3
 
+# Container images (deploy/docker, docs/deployment.md): one image for every role, plus its CUDA
+# variant for the learner and reanalyzers. Needs a reachable Docker engine.
+IMAGE ?= speedyzero/speedyzero
+IMAGE_VERSION ?= 0.1.0
+.PHONY: images
+images: ## Build the CPU and CUDA container images (needs a Docker engine)
+	@command -v docker >/dev/null 2>&1 || { echo "make images: 'docker' is not installed; install Docker (or use another builder with deploy/docker/Dockerfile*). Nothing was built." >&2; exit 3; }
+	@timeout 30 docker info >/dev/null 2>&1 || { echo "make images: docker cannot reach a Docker engine ('docker info' failed; DOCKER_HOST=$${DOCKER_HOST:-default socket}). Start the engine or point DOCKER_HOST at one. Nothing was built." >&2; exit 3; }
+	DOCKER_BUILDKIT=1 docker build -f deploy/docker/Dockerfile --build-arg VERSION=$(IMAGE_VERSION) -t $(IMAGE):$(IMAGE_VERSION) .
+	DOCKER_BUILDKIT=1 docker build -f deploy/docker/Dockerfile.cuda --build-arg VERSION=$(IMAGE_VERSION) -t $(IMAGE)-cuda:$(IMAGE_VERSION) .
+
 clean: ## Remove build outputs (native and managed) and benchmark results
 	dotnet clean speedyzero-k8s.sln -c $(CONFIGURATION) --nologo -v quiet || true
 	rm -rf build bench/results/*.json
