@@ -54,7 +54,7 @@ public static class Tool
     }
 
     public static ToolResult Run(string file, IEnumerable<string> args, string? workingDirectory = null,
-        IDictionary<string, string>? environment = null, int timeoutSeconds = 60)
+        IDictionary<string, string?>? environment = null, int timeoutSeconds = 60)
     {
         var psi = new ProcessStartInfo(file)
         {
@@ -71,7 +71,14 @@ public static class Tool
         {
             foreach (var (k, v) in environment)
             {
-                psi.Environment[k] = v;
+                if (v is null)
+                {
+                    psi.Environment.Remove(k);
+                }
+                else
+                {
+                    psi.Environment[k] = v;
+                }
             }
         }
         using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {file}");
