@@ -27,6 +27,12 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# kubectl (with kustomize) renders the manifests in the deployment tests. It is not in Debian's
+# own archive at a usable version; the package named kubectl comes from Kubernetes' apt source.
+if ! command -v kubectl >/dev/null 2>&1; then
+  missing+=(kubectl)
+fi
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "deps: all system packages present"
   exit 0
@@ -46,5 +52,11 @@ fi
 echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 "${as_root[@]}" apt-get update -qq
-"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+if ! "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; then
+  echo "deps: apt-get could not install: ${missing[*]}" >&2
+  if [[ " ${missing[*]} " == *" kubectl "* ]]; then
+    echo "deps: kubectl needs an apt source that provides it (https://kubernetes.io/docs/tasks/tools/install-kubectl-linux/)" >&2
+  fi
+  exit 1
+fi
 echo "deps: installed ${#missing[@]} package(s)"
