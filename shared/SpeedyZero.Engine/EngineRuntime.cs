@@ -46,6 +46,25 @@ public static class EngineRuntime
         }
     }
 
+    /// <summary>Calls a native function that does nothing: the cost of crossing the boundary.</summary>
+    public static void EmptyCall() => NativeStatus.Check(NativeMethods.Noop(), "noop");
+
+    /// <summary>True when the engine was built against a CUDA libtorch and sees a device.</summary>
+    public static bool CudaAvailable
+    {
+        get
+        {
+            EnsureLoaded();
+            int available;
+            unsafe
+            {
+                NativeStatus.Check(NativeMethods.CudaAvailable(&available), "cuda available");
+            }
+
+            return available != 0;
+        }
+    }
+
     /// <summary>Matrix product computed by libtorch: a toolchain check from C# to BLAS.</summary>
     public static unsafe float[] ProbeMatmul(ReadOnlySpan<float> a, ReadOnlySpan<float> b, int m, int k, int n)
     {

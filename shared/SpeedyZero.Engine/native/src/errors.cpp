@@ -11,6 +11,13 @@ thread_local std::string last_error;
 void set_last_error(const std::string& message) { last_error = message; }
 const std::string& last_error_message() { return last_error; }
 
+void check_length(const char* name, int64_t length, int64_t expected) {
+  if (length != expected) {
+    throw invalid_argument(std::string(name) + " holds " + std::to_string(length) + " elements, expected " +
+                           std::to_string(expected));
+  }
+}
+
 }  // namespace sz
 
 extern "C" SZ_EXPORT int32_t sz_last_error(char* buffer, int32_t capacity) {

@@ -14,6 +14,9 @@ struct invalid_argument : std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
+// Throws invalid_argument unless a buffer's `length` equals `expected`; names the buffer.
+void check_length(const char* name, int64_t length, int64_t expected);
+
 template <typename F>
 int32_t guarded(F&& body) noexcept {
   try {

@@ -18,7 +18,16 @@ __attribute__((constructor)) void pin_openblas_threads() {
 
 }  // namespace
 
-extern "C" SZ_EXPORT int32_t sz_abi_version(void) { return 1; }
+extern "C" SZ_EXPORT int32_t sz_abi_version(void) { return 2; }
+
+extern "C" SZ_EXPORT int32_t sz_noop(void) { return SZ_OK; }
+
+extern "C" SZ_EXPORT int32_t sz_cuda_available(int32_t* available) {
+  return sz::guarded([&] {
+    if (available == nullptr) throw sz::invalid_argument("available is null");
+    *available = torch::cuda::is_available() ? 1 : 0;
+  });
+}
 
 extern "C" SZ_EXPORT int32_t sz_set_num_threads(int32_t threads) {
   return sz::guarded([&] {

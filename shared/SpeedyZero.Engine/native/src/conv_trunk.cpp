@@ -1,0 +1,95 @@
+// Grid and image observations: a conv latent [channels, h, w]. Grid keeps the board size;
+// image down-samples by 16 (stride-2 conv, stride-2 residual block, two stride-2 average pools).
+#include "layers.h"
+#include "trunk.h"
+
+namespace sz {
+namespace {
+
+namespace nn = torch::nn;
+
+nn::Sequential head_reduction(int64_t channels, int64_t head_channels) {
+  return nn::Sequential(nn::Conv2d(nn::Conv2dOptions(channels, head_channels, 1).bias(false)),
+                        nn::BatchNorm2d(head_channels), nn::Functional(torch::relu));
+}
+
+nn::ModuleList residual_stack(int64_t channels, int64_t blocks) {
+  nn::ModuleList list;
+  for (int64_t i = 0; i < blocks; i++) list->push_back(ResidualBlock(channels, channels, 1));
+  return list;
+}
+
+struct ConvTrunk : Trunk {
+  explicit ConvTrunk(const Config& c) : obs_shape_(c.obs_shape), actions_(c.action_count) {
+    const auto in = c.obs_shape[0], ch = c.channels;
+    if (c.obs_kind == ObsKind::image) {
+      const auto half = std::max<int64_t>(ch / 2, 1);
+      stem = register_module("stem", nn::Sequential(
+          nn::Conv2d(nn::Conv2dOptions(in, half, 3).stride(2).padding(1).bias(false)),
+          nn::BatchNorm2d(half), nn::Functional(torch::relu),
+          ResidualBlock(half, half, 1), ResidualBlock(half, ch, 2),
+          nn::AvgPool2d(nn::AvgPool2dOptions(3).stride(2).padding(1)),
+          ResidualBlock(ch, ch, 1),
+          nn::AvgPool2d(nn::AvgPool2dOptions(3).stride(2).padding(1))));
+    } else {
+      stem = register_module("stem", nn::Sequential(
+          nn::Conv2d(nn::Conv2dOptions(in, ch, 3).padding(1).bias(false)),
+          nn::BatchNorm2d(ch), nn::Functional(torch::relu)));
+    }
+    representation_blocks = register_module("representation_blocks", residual_stack(ch, c.blocks));
+    dynamics_conv = register_module("dynamics_conv", nn::Conv2d(nn::Conv2dOptions(ch + 1, ch, 3).padding(1).bias(false)));
+    dynamics_bn = register_module("dynamics_bn", nn::BatchNorm2d(ch));
+    dynamics_blocks = register_module("dynamics_blocks", residual_stack(ch, c.blocks));
+    reward_reduction = register_module("reward_reduction", head_reduction(ch, c.head_channels));
+    prediction_blocks = register_module("prediction_blocks", residual_stack(ch, c.blocks));
+    value_reduction = register_module("value_reduction", head_reduction(ch, c.head_channels));
+    policy_reduction = register_module("policy_reduction", head_reduction(ch, c.head_channels));
+
+    // The latent size follows from the stem; one dummy pass measures it.
+    torch::NoGradGuard no_grad;
+    eval();
+    const auto probe = stem->forward(torch::zeros({1, in, c.obs_shape[1], c.obs_shape[2]}));
+    train();
+    latent_shape = {ch, probe.size(2), probe.size(3)};
+    latent_size = ch * probe.size(2) * probe.size(3);
+    const auto plane = probe.size(2) * probe.size(3);
+    reward_feature_size = value_feature_size = policy_feature_size = c.head_channels * plane;
+  }
+
+  torch::Tensor represent(const torch::Tensor& observations) override {
+    const auto x = observations.view({observations.size(0), obs_shape_[0], obs_shape_[1], obs_shape_[2]});
+    return run_blocks(representation_blocks, stem->forward(x));
+  }
+
+  torch::Tensor dynamics(const torch::Tensor& latent, const torch::Tensor& actions) override {
+    // The action is a constant plane a / |A|.
+    const auto plane = (actions.to(latent.dtype()) / static_cast<double>(actions_))
+                           .view({-1, 1, 1, 1})
+                           .expand({latent.size(0), 1, latent.size(2), latent.size(3)});
+    auto x = dynamics_bn(dynamics_conv(torch::cat({latent, plane}, 1)));
+    x = torch::relu(x + latent);
+    return run_blocks(dynamics_blocks, x);
+  }
+
+  torch::Tensor reward_features(const torch::Tensor& latent) override {
+    return reward_reduction->forward(latent).flatten(1);
+  }
+
+  std::pair<torch::Tensor, torch::Tensor> prediction_features(const torch::Tensor& latent) override {
+    const auto x = run_blocks(prediction_blocks, latent);
+    return {value_reduction->forward(x).flatten(1), policy_reduction->forward(x).flatten(1)};
+  }
+
+  std::vector<int64_t> obs_shape_;
+  int64_t actions_;
+  nn::Sequential stem{nullptr}, reward_reduction{nullptr}, value_reduction{nullptr}, policy_reduction{nullptr};
+  nn::ModuleList representation_blocks{nullptr}, dynamics_blocks{nullptr}, prediction_blocks{nullptr};
+  nn::Conv2d dynamics_conv{nullptr};
+  nn::BatchNorm2d dynamics_bn{nullptr};
+};
+
+}  // namespace
+
+std::shared_ptr<Trunk> make_conv_trunk(const Config& config) { return std::make_shared<ConvTrunk>(config); }
+
+}  // namespace sz

@@ -1,0 +1,61 @@
+#include "network.h"
+
+namespace sz {
+
+namespace nn = torch::nn;
+
+NetworkImpl::NetworkImpl(const Config& c) {
+  trunk = register_module("trunk", c.obs_kind == ObsKind::vector ? make_vector_trunk(c) : make_conv_trunk(c));
+  lstm = register_module("lstm", nn::LSTMCell(trunk->reward_feature_size, c.lstm_hidden));
+  value_prefix_bn = register_module("value_prefix_bn", nn::BatchNorm1d(c.lstm_hidden));
+  const std::vector<int64_t> head{c.head_hidden};
+  value_prefix_head = register_module("value_prefix_head", Mlp(c.lstm_hidden, head, 2 * c.value_prefix_support + 1, true));
+  value_head = register_module("value_head", Mlp(trunk->value_feature_size, head, 2 * c.value_support + 1, true));
+  policy_head = register_module("policy_head", Mlp(trunk->policy_feature_size, head, c.action_count, true));
+  const auto in = trunk->latent_size, hid = c.projection_hidden, out = c.projection_out;
+  projection = register_module("projection", nn::Sequential(
+      nn::Linear(in, hid), nn::BatchNorm1d(hid), nn::Functional(torch::relu),
+      nn::Linear(hid, hid), nn::BatchNorm1d(hid), nn::Functional(torch::relu),
+      nn::Linear(hid, out), nn::BatchNorm1d(out)));
+  predictor = register_module("predictor", nn::Sequential(
+      nn::Linear(out, c.predictor_hidden), nn::BatchNorm1d(c.predictor_hidden), nn::Functional(torch::relu),
+      nn::Linear(c.predictor_hidden, out)));
+}
+
+torch::Tensor NetworkImpl::represent(const torch::Tensor& observations) {
+  return min_max_normalise(trunk->represent(observations));
+}
+
+std::pair<torch::Tensor, torch::Tensor> NetworkImpl::predict(const torch::Tensor& latent) {
+  auto [value_features, policy_features] = trunk->prediction_features(latent);
+  return {value_head(value_features), policy_head(policy_features)};
+}
+
+InitialOutput NetworkImpl::initial(const torch::Tensor& observations) {
+  auto latent = represent(observations);
+  auto [value, policy] = predict(latent);
+  return {latent, value, policy};
+}
+
+RecurrentOutput NetworkImpl::dynamics(const torch::Tensor& latent, const torch::Tensor& actions,
+                                      const torch::Tensor& hidden, const torch::Tensor& cell) {
+  auto next = min_max_normalise(trunk->dynamics(latent, actions));
+  auto [h, c] = lstm(trunk->reward_features(next), std::make_tuple(hidden, cell));
+  auto value_prefix = value_prefix_head(torch::relu(value_prefix_bn(h)));
+  return {next, h, c, value_prefix, {}, {}};
+}
+
+RecurrentOutput NetworkImpl::recurrent(const torch::Tensor& latent, const torch::Tensor& actions,
+                                       const torch::Tensor& hidden, const torch::Tensor& cell) {
+  auto out = dynamics(latent, actions, hidden, cell);
+  std::tie(out.value_logits, out.policy_logits) = predict(out.latent);
+  return out;
+}
+
+torch::Tensor NetworkImpl::project(const torch::Tensor& latent) { return projection->forward(latent.flatten(1)); }
+
+torch::Tensor NetworkImpl::project_and_predict(const torch::Tensor& latent) {
+  return predictor->forward(project(latent));
+}
+
+}  // namespace sz

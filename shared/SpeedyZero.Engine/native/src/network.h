@@ -1,0 +1,50 @@
+// The EfficientZero network: a family trunk plus the shared parts (value-prefix LSTM, value,
+// value-prefix and policy heads, SimSiam projection and predictor).
+#pragma once
+#include <torch/torch.h>
+
+#include "config.h"
+#include "layers.h"
+#include "trunk.h"
+
+namespace sz {
+
+struct InitialOutput {
+  torch::Tensor latent;  // normalised, [B, latent_shape...]
+  torch::Tensor value_logits;
+  torch::Tensor policy_logits;
+};
+
+struct RecurrentOutput {
+  torch::Tensor latent;
+  torch::Tensor hidden, cell;  // LSTM state after this step
+  torch::Tensor value_prefix_logits;
+  torch::Tensor value_logits;
+  torch::Tensor policy_logits;
+};
+
+struct NetworkImpl : torch::nn::Module {
+  explicit NetworkImpl(const Config& config);
+
+  torch::Tensor represent(const torch::Tensor& observations);
+  std::pair<torch::Tensor, torch::Tensor> predict(const torch::Tensor& latent);
+  InitialOutput initial(const torch::Tensor& observations);
+  // g(s, a, lstm) without the prediction: next latent, LSTM state, value-prefix logits.
+  RecurrentOutput dynamics(const torch::Tensor& latent, const torch::Tensor& actions,
+                           const torch::Tensor& hidden, const torch::Tensor& cell);
+  RecurrentOutput recurrent(const torch::Tensor& latent, const torch::Tensor& actions,
+                            const torch::Tensor& hidden, const torch::Tensor& cell);
+  // Projection of a latent (the SimSiam target side).
+  torch::Tensor project(const torch::Tensor& latent);
+  // Predictor over the projection (the SimSiam online side).
+  torch::Tensor project_and_predict(const torch::Tensor& latent);
+
+  std::shared_ptr<Trunk> trunk;
+  torch::nn::LSTMCell lstm{nullptr};
+  torch::nn::BatchNorm1d value_prefix_bn{nullptr};
+  Mlp value_prefix_head{nullptr}, value_head{nullptr}, policy_head{nullptr};
+  torch::nn::Sequential projection{nullptr}, predictor{nullptr};
+};
+TORCH_MODULE(Network);
+
+}  // namespace sz

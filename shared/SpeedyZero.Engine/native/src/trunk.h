@@ -1,0 +1,35 @@
+// The family-specific part of the network: how observations become latents, how an action
+// moves a latent, and which features the heads read. The heads, the LSTM and the SimSiam
+// projection are shared (network.h).
+#pragma once
+#include <torch/torch.h>
+
+#include <memory>
+
+#include "config.h"
+
+namespace sz {
+
+struct Trunk : torch::nn::Module {
+  // Observations [B, obs_size] -> latent [B, latent_shape...] (before normalisation).
+  virtual torch::Tensor represent(const torch::Tensor& observations) = 0;
+  // Latent and actions [B] (int64) -> next latent (before normalisation).
+  virtual torch::Tensor dynamics(const torch::Tensor& latent, const torch::Tensor& actions) = 0;
+  // Latent -> flat input of the value-prefix LSTM.
+  virtual torch::Tensor reward_features(const torch::Tensor& latent) = 0;
+  // Latent -> flat inputs of the value head and of the policy head.
+  virtual std::pair<torch::Tensor, torch::Tensor> prediction_features(const torch::Tensor& latent) = 0;
+
+  std::vector<int64_t> latent_shape;  // per item, without the batch dimension
+  int64_t latent_size = 0;
+  int64_t reward_feature_size = 0;
+  int64_t value_feature_size = 0;
+  int64_t policy_feature_size = 0;
+};
+
+// MLP family for vector observations (CartPole).
+std::shared_ptr<Trunk> make_vector_trunk(const Config& config);
+// Conv family: grid (no down-sampling) or image (down-sampling ResNet stem).
+std::shared_ptr<Trunk> make_conv_trunk(const Config& config);
+
+}  // namespace sz
