@@ -235,7 +235,7 @@ public sealed class RedisServer : IAsyncDisposable
         try
         {
             await socket.ConnectAsync(IPAddress.Loopback, Port, cts.Token);
-            var text = settings.Password is null ? $"{command}\r\n" : $"AUTH {settings.Password}\r\n{command}\r\n";
+            var text = settings.Password is null ? Resp(command) : Resp("AUTH", settings.Password) + Resp(command);
             await socket.SendAsync(Encoding.ASCII.GetBytes(text), SocketFlags.None, cts.Token);
             if (!expectReply)
             {
@@ -268,6 +268,10 @@ public sealed class RedisServer : IAsyncDisposable
             throw new TimeoutException($"redis-server on port {Port} did not answer {command} within {timeout.TotalSeconds} s");
         }
     }
+
+    // RESP arrays, so a password with spaces stays one argument.
+    private static string Resp(params string[] args)
+        => $"*{args.Length}\r\n" + string.Concat(args.Select(a => $"${Encoding.UTF8.GetByteCount(a)}\r\n{a}\r\n"));
 
     private void Remember(string? line)
     {

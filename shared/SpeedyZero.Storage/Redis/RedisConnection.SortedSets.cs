@@ -1,4 +1,3 @@
-
 namespace SpeedyZero.Storage.Redis;
 
 /// <summary>Sorted sets: ZADD, ZRANGE, ZRANGEBYSCORE, ZREM, ZCARD, ZSCORE.</summary>
@@ -60,5 +59,4 @@ public sealed partial class RedisConnection
     /// <summary>ZSCORE: null when the member is missing.</summary>
     public ValueTask<double?> ZScoreAsync(string key, RedisArg member, CancellationToken cancellationToken = default)
         => ToDouble(ExecuteAsync(["ZSCORE", key, member], cancellationToken));
-
 }

@@ -69,9 +69,10 @@ public readonly struct RedisReply
         ThrowIfError();
         return Kind switch
         {
-            RedisReplyKind.Null => null,
-            RedisReplyKind.BulkString => (byte[])payload!,
-            RedisReplyKind.SimpleString => Encoding.UTF8.GetBytes((string)payload!),
+            // Typed arms: a null byte[] would silently become an empty (non-null) memory.
+            RedisReplyKind.Null => (ReadOnlyMemory<byte>?)null,
+            RedisReplyKind.BulkString => new ReadOnlyMemory<byte>((byte[])payload!),
+            RedisReplyKind.SimpleString => new ReadOnlyMemory<byte>(Encoding.UTF8.GetBytes((string)payload!)),
             _ => throw Unexpected("a bulk string"),
         };
     }
