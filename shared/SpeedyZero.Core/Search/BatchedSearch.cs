@@ -60,7 +60,7 @@ public sealed class BatchedSearch : IDisposable
     private readonly ulong[] random;
     private readonly bool[] rootLegal;
 
-    // Per worker: Q of each child of the node being scored, [worker, action].
+    // Per worker: pUCT scores of the node being expanded from, or noise draws at the root, [worker, action].
     private readonly float[] scratchQ;
 
     private int batch;
@@ -342,15 +342,27 @@ public sealed class BatchedSearch : IDisposable
     {
         var baseIndex = b * nodes;
         var path = paths.AsSpan(b * (nodes + 1), nodes + 1);
-        var q = scratchQ.AsSpan(worker * actionCount, actionCount);
+        var scores = scratchQ.AsSpan(worker * actionCount, actionCount);
         var discount = options.Discount;
         var c1 = options.PbC1;
         var c2 = options.PbC2;
-        var lo = minQ[b];
-        var hi = maxQ[b];
-        var floor = options.MinMaxFloor;
         var epsilon = options.TieEpsilon;
         ref var state = ref random[b];
+
+        // Min-max normalisation as one multiply-add: (q - lo) * scale, clamped to [0, 1]. An
+        // empty range (nothing seen yet) maps everything to 0.
+        var lo = minQ[b];
+        var hi = maxQ[b];
+        float scale;
+        if (hi < lo)
+        {
+            lo = 0f;
+            scale = 0f;
+        }
+        else
+        {
+            scale = 1f / MathF.Max(hi - lo, options.MinMaxFloor);
+        }
 
         var node = 0;
         var depth = 0;
@@ -364,7 +376,7 @@ public sealed class BatchedSearch : IDisposable
             var legal = depth == 0 ? rootLegal.AsSpan(b * actionCount, actionCount) : default;
             var parentPrefix = isReset[nodeIndex] ? 0f : valuePrefix[nodeIndex];
 
-            // Q of visited children and their mean; unvisited children take the mean
+            // Mean Q of the visited children; unvisited children are scored with it
             // (EfficientZero: below the root the mean also counts the parent's own mean Q).
             var sumQ = 0f;
             var visited = 0;
@@ -377,9 +389,7 @@ public sealed class BatchedSearch : IDisposable
                 }
 
                 var ci = baseIndex + c;
-                var qa = valuePrefix[ci] - parentPrefix + discount * (valueSum[ci] / visits[ci]);
-                q[a] = qa;
-                sumQ += qa;
+                sumQ += valuePrefix[ci] - parentPrefix + discount * (valueSum[ci] / visits[ci]);
                 visited++;
             }
 
@@ -387,18 +397,22 @@ public sealed class BatchedSearch : IDisposable
                 ? (visited > 0 ? sumQ / visited : 0f)
                 : (parentMeanQ + sumQ) / (visited + 1);
             parentMeanQ = meanQ;
-            var meanScore = MinMaxNormalizer.Normalize(meanQ, lo, hi, floor);
+            var meanScore = Clamp01((meanQ - lo) * scale);
 
             // N_parent counts the node's own expansion visit (as mctx), so the first simulation
             // already follows the prior instead of a uniform tie.
             float parentVisits = visits[nodeIndex];
             var pbC = (MathF.Log((parentVisits + c2 + 1f) / c2) + c1) * MathF.Sqrt(parentVisits);
 
+            // Best score, and a tie count that is exactly 1 only when the best is unique.
             var best = float.NegativeInfinity;
+            var chosen = -1;
+            var ties = 0;
             for (var a = 0; a < childRow.Length; a++)
             {
                 if (!legal.IsEmpty && !legal[a])
                 {
+                    scores[a] = float.NegativeInfinity;
                     continue;
                 }
 
@@ -410,36 +424,28 @@ public sealed class BatchedSearch : IDisposable
                 }
                 else
                 {
-                    score = priorRow[a] * pbC / (1 + visits[baseIndex + c]) + MinMaxNormalizer.Normalize(q[a], lo, hi, floor);
+                    var ci = baseIndex + c;
+                    var q = valuePrefix[ci] - parentPrefix + discount * (valueSum[ci] / visits[ci]);
+                    score = priorRow[a] * pbC / (1 + visits[ci]) + Clamp01((q - lo) * scale);
                 }
 
-                q[a] = score;
-                if (score > best) best = score;
-            }
-
-            // Ties within epsilon of the best: pick one uniformly.
-            var ties = 0;
-            var chosen = -1;
-            for (var a = 0; a < childRow.Length; a++)
-            {
-                if ((legal.IsEmpty || legal[a]) && q[a] >= best - epsilon)
+                scores[a] = score;
+                if (score > best + epsilon)
+                {
+                    best = score;
+                    chosen = a;
+                    ties = 1;
+                }
+                else if (score >= best - epsilon)
                 {
                     ties++;
-                    chosen = a;
+                    if (score > best) best = score;
                 }
             }
 
             if (ties > 1)
             {
-                var pick = SearchRandom.NextInt(ref state, ties);
-                for (var a = 0; a < childRow.Length; a++)
-                {
-                    if ((legal.IsEmpty || legal[a]) && q[a] >= best - epsilon && pick-- == 0)
-                    {
-                        chosen = a;
-                        break;
-                    }
-                }
+                chosen = PickTie(scores, best - epsilon, ref state);
             }
 
             var next = childRow[chosen];
@@ -455,6 +461,26 @@ public sealed class BatchedSearch : IDisposable
             depth++;
             path[depth] = node;
         }
+    }
+
+    private static float Clamp01(float x) => x < 0f ? 0f : x > 1f ? 1f : x;
+
+    // Uniform choice among the scores at or above the threshold.
+    private static int PickTie(ReadOnlySpan<float> scores, float threshold, ref ulong state)
+    {
+        var count = 0;
+        for (var a = 0; a < scores.Length; a++)
+        {
+            if (scores[a] >= threshold) count++;
+        }
+
+        var pick = SearchRandom.NextInt(ref state, count);
+        for (var a = 0; a < scores.Length; a++)
+        {
+            if (scores[a] >= threshold && pick-- == 0) return a;
+        }
+
+        throw new InvalidOperationException("unreachable: a tie vanished");
     }
 
     private void GatherInputs(int b, int parent, int action)
