@@ -31,11 +31,10 @@ public sealed class Asterix : MinAtarGame
     private readonly int[] freeSlots = new int[Slots];
     internal int PlayerX, PlayerY, SpawnInterval, SpawnTimer, MoveInterval, MoveTimer, RampTimer, RampLevel;
 
-    public Asterix(EnvironmentOptions? options = null) : base(options, Minimal) => ResetGame();
+    public Asterix(EnvironmentOptions? options = null) : base(options, Channels, Minimal) => ResetGame();
 
     public override string Name => "asterix";
 
-    public override IReadOnlyList<string> ChannelNames => Channels;
 
     public override int DifficultyLevel => RampLevel;
 
@@ -145,16 +144,16 @@ public sealed class Asterix : MinAtarGame
         Entities[slot] = new Entity { Active = true, X = movesRight ? 0 : 9, MovesRight = movesRight, IsGold = isGold };
     }
 
-    protected override void Draw(Span<float> observation)
+    protected override void Draw(Span<int> rows)
     {
-        Set(observation, 0, PlayerY, PlayerX);
+        Set(rows, 0, PlayerY, PlayerX);
         for (var i = 0; i < Slots; i++)
         {
             var e = Entities[i];
             if (!e.Active) continue;
-            Set(observation, e.IsGold ? 3 : 1, i + 1, e.X);
+            Set(rows, e.IsGold ? 3 : 1, i + 1, e.X);
             var backX = e.MovesRight ? e.X - 1 : e.X + 1;
-            if (backX is >= 0 and <= 9) Set(observation, 2, i + 1, backX);
+            if (backX is >= 0 and <= 9) Set(rows, 2, i + 1, backX);
         }
     }
 }

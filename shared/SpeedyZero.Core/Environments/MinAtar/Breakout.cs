@@ -26,11 +26,10 @@ public sealed class Breakout : MinAtarGame
     /// <summary>Set while the ball is inside a brick cell it just hit; stops double hits.</summary>
     internal bool Strike;
 
-    public Breakout(EnvironmentOptions? options = null) : base(options, Minimal) => ResetGame();
+    public Breakout(EnvironmentOptions? options = null) : base(options, Channels, Minimal) => ResetGame();
 
     public override string Name => "breakout";
 
-    public override IReadOnlyList<string> ChannelNames => Channels;
 
     protected override void ResetGame()
     {
@@ -122,18 +121,11 @@ public sealed class Breakout : MinAtarGame
         return reward;
     }
 
-    protected override void Draw(Span<float> observation)
+    protected override void Draw(Span<int> rows)
     {
-        Set(observation, 1, BallY, BallX);
-        Set(observation, 0, 9, Paddle);
-        Set(observation, 2, LastY, LastX);
-        for (var y = 0; y < GridSize; y++)
-        {
-            var row = BrickRows[y];
-            for (var x = 0; row != 0; x++, row >>= 1)
-            {
-                if ((row & 1) != 0) Set(observation, 3, y, x);
-            }
-        }
+        Set(rows, 1, BallY, BallX);
+        Set(rows, 0, 9, Paddle);
+        Set(rows, 2, LastY, LastX);
+        for (var y = 0; y < GridSize; y++) SetRow(rows, 3, y, BrickRows[y]);
     }
 }

@@ -29,11 +29,10 @@ public sealed class Freeway : MinAtarGame
     internal readonly Car[] CarsState = new Car[Cars];
     internal int ChickenY, MoveTimer, TimeLeft;
 
-    public Freeway(EnvironmentOptions? options = null) : base(options, Minimal) => ResetGame();
+    public Freeway(EnvironmentOptions? options = null) : base(options, Channels, Minimal) => ResetGame();
 
     public override string Name => "freeway";
 
-    public override IReadOnlyList<string> ChannelNames => Channels;
 
     protected override void ResetGame()
     {
@@ -104,17 +103,17 @@ public sealed class Freeway : MinAtarGame
         return reward;
     }
 
-    protected override void Draw(Span<float> observation)
+    protected override void Draw(Span<int> rows)
     {
-        Set(observation, 0, ChickenY, ChickenColumn);
+        Set(rows, 0, ChickenY, ChickenColumn);
         for (var i = 0; i < Cars; i++)
         {
             var car = CarsState[i];
-            Set(observation, 1, i + 1, car.X);
+            Set(rows, 1, i + 1, car.X);
             var backX = car.Velocity > 0 ? car.X - 1 : car.X + 1;
             if (backX < 0) backX = 9;
             else if (backX > 9) backX = 0;
-            Set(observation, 1 + Math.Abs(car.Velocity), i + 1, backX);
+            Set(rows, 1 + Math.Abs(car.Velocity), i + 1, backX);
         }
     }
 }

@@ -18,8 +18,17 @@ public abstract class MinAtarGame : IEnvironment
     private readonly int? maxEpisodeSteps;
     private MinAtarAction lastAction;
 
-    protected MinAtarGame(EnvironmentOptions? options, ReadOnlySpan<MinAtarAction> minimalActions)
+    private readonly string[] channelNames;
+    private readonly int observationSize;
+    // One 10-bit mask per (channel, row); drawn each observation, then expanded to floats.
+    private readonly int[] rowMasks;
+
+    protected MinAtarGame(EnvironmentOptions? options, string[] channelNames, ReadOnlySpan<MinAtarAction> minimalActions)
     {
+        this.channelNames = channelNames;
+        observationSize = channelNames.Length * PlaneSize;
+        rowMasks = new int[channelNames.Length * GridSize];
+        ObservationShape = ObservationShape.Grid(channelNames.Length, GridSize, GridSize);
         options = (options ?? EnvironmentOptions.Default).Validate();
         stickyActionProbability = options.StickyActionProbability;
         Ramping = options.DifficultyRamping;
@@ -33,12 +42,12 @@ public abstract class MinAtarGame : IEnvironment
     public abstract string Name { get; }
 
     /// <summary>Channel names in channel order.</summary>
-    public abstract IReadOnlyList<string> ChannelNames { get; }
+    public IReadOnlyList<string> ChannelNames => channelNames;
 
     /// <summary>The game's minimal action set, as full-set actions.</summary>
     public IReadOnlyList<MinAtarAction> MinimalActions { get; }
 
-    public ObservationShape ObservationShape => ObservationShape.Grid(ChannelNames.Count, GridSize, GridSize);
+    public ObservationShape ObservationShape { get; }
 
     public int ActionCount => actions.Length;
 
@@ -105,15 +114,14 @@ public abstract class MinAtarGame : IEnvironment
 
     public void Observe(Span<float> observation)
     {
-        var size = ChannelNames.Count * PlaneSize;
-        if (observation.Length < size)
+        if (observation.Length < observationSize)
         {
-            throw new ArgumentException($"{Name}: observation needs {size} floats, got {observation.Length}", nameof(observation));
+            throw new ArgumentException($"{Name}: observation needs {observationSize} floats, got {observation.Length}", nameof(observation));
         }
 
-        observation = observation[..size];
-        observation.Clear();
-        Draw(observation);
+        Array.Clear(rowMasks);
+        Draw(rowMasks);
+        BinaryRows.Expand(rowMasks, observation);
     }
 
     public void GetLegalActions(Span<bool> legal) => legal[..actions.Length].Fill(true);
@@ -124,12 +132,14 @@ public abstract class MinAtarGame : IEnvironment
     /// <summary>Puts the game in its start state (may draw from <see cref="Random"/>).</summary>
     protected abstract void ResetGame();
 
-    /// <summary>Sets the cells of a cleared observation to 1.</summary>
-    protected abstract void Draw(Span<float> observation);
+    /// <summary>Marks the occupied cells in cleared row masks, one mask per (channel, row): use <see cref="Set"/> and <see cref="SetRow"/>.</summary>
+    protected abstract void Draw(Span<int> rows);
 
     /// <summary>Sets channel <paramref name="channel"/> at row <paramref name="y"/>, column <paramref name="x"/>.</summary>
-    protected static void Set(Span<float> observation, int channel, int y, int x) =>
-        observation[channel * PlaneSize + y * GridSize + x] = 1f;
+    protected static void Set(Span<int> rows, int channel, int y, int x) => rows[channel * GridSize + y] |= 1 << x;
+
+    /// <summary>Sets channel <paramref name="channel"/> on row <paramref name="y"/> at every column whose bit is set in <paramref name="columns"/>.</summary>
+    protected static void SetRow(Span<int> rows, int channel, int y, int columns) => rows[channel * GridSize + y] |= columns;
 
     /// <summary>Runs one frame with the full-set action directly, no sticky draw (rule tests).</summary>
     internal int ActForTest(MinAtarAction action)

@@ -46,11 +46,10 @@ public sealed class Seaquest : MinAtarGame
     internal int SubX, SubY, Oxygen, DiverCount, EnemySpawnInterval, EnemySpawnTimer, DiverSpawnTimer, MoveInterval, ShotTimer, RampLevel;
     internal bool FacingRight, Surfaced;
 
-    public Seaquest(EnvironmentOptions? options = null) : base(options, Minimal) => ResetGame();
+    public Seaquest(EnvironmentOptions? options = null) : base(options, Channels, Minimal) => ResetGame();
 
     public override string Name => "seaquest";
 
-    public override IReadOnlyList<string> ChannelNames => Channels;
 
     public override int DifficultyLevel => RampLevel;
 
@@ -367,28 +366,28 @@ public sealed class Seaquest : MinAtarGame
         Divers.Add(new Mover { X = movesRight ? 0 : 9, Y = y, MovesRight = movesRight, MoveTimer = DiverMoveInterval });
     }
 
-    protected override void Draw(Span<float> observation)
+    protected override void Draw(Span<int> rows)
     {
-        Set(observation, 0, SubY, SubX);
+        Set(rows, 0, SubY, SubX);
         var backX = FacingRight ? SubX - 1 : SubX + 1;
-        if (backX is >= 0 and <= 9) Set(observation, 1, SubY, backX);
+        if (backX is >= 0 and <= 9) Set(rows, 1, SubY, backX);
         var oxygenCells = Math.Max(0, Oxygen) * 10 / MaxOxygen;
-        for (var x = 0; x < oxygenCells; x++) Set(observation, 7, 9, x);
-        for (var x = 9 - DiverCount; x < 9; x++) Set(observation, 8, 9, x);
-        DrawMovers(observation, FriendlyBullets, 2, trail: false);
-        DrawMovers(observation, EnemyBullets, 4, trail: false);
-        DrawMovers(observation, Fish, 5, trail: true);
-        DrawMovers(observation, Subs, 6, trail: true);
-        DrawMovers(observation, Divers, 9, trail: true);
+        for (var x = 0; x < oxygenCells; x++) Set(rows, 7, 9, x);
+        for (var x = 9 - DiverCount; x < 9; x++) Set(rows, 8, 9, x);
+        DrawMovers(rows, FriendlyBullets, 2, trail: false);
+        DrawMovers(rows, EnemyBullets, 4, trail: false);
+        DrawMovers(rows, Fish, 5, trail: true);
+        DrawMovers(rows, Subs, 6, trail: true);
+        DrawMovers(rows, Divers, 9, trail: true);
     }
 
-    private static void DrawMovers(Span<float> observation, MoverList list, int channel, bool trail)
+    private static void DrawMovers(Span<int> rows, MoverList list, int channel, bool trail)
     {
         for (var i = 0; i < list.Count; i++)
         {
             var m = list[i];
-            Set(observation, channel, m.Y, m.X);
-            if (trail && m.BackX is >= 0 and <= 9) Set(observation, 3, m.Y, m.BackX);
+            Set(rows, channel, m.Y, m.X);
+            if (trail && m.BackX is >= 0 and <= 9) Set(rows, 3, m.Y, m.BackX);
         }
     }
 }

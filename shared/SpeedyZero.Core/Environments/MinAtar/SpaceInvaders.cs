@@ -29,11 +29,10 @@ public sealed class SpaceInvaders : MinAtarGame
     internal readonly int[] EnemyBullets = new int[GridSize];
     internal int Cannon, AlienDirection, AlienMoveInterval, AlienMoveTimer, AlienShotTimer, ShotTimer, RampLevel;
 
-    public SpaceInvaders(EnvironmentOptions? options = null) : base(options, Minimal) => ResetGame();
+    public SpaceInvaders(EnvironmentOptions? options = null) : base(options, Channels, Minimal) => ResetGame();
 
     public override string Name => "space_invaders";
 
-    public override IReadOnlyList<string> ChannelNames => Channels;
 
     public override int DifficultyLevel => RampLevel;
 
@@ -182,23 +181,16 @@ public sealed class SpaceInvaders : MinAtarGame
         return -1;
     }
 
-    protected override void Draw(Span<float> observation)
+    protected override void Draw(Span<int> rows)
     {
-        Set(observation, 0, 9, Cannon);
+        Set(rows, 0, 9, Cannon);
         var directionChannel = AlienDirection < 0 ? 2 : 3;
         for (var y = 0; y < GridSize; y++)
         {
-            for (var x = 0; x < GridSize; x++)
-            {
-                if (At(Aliens, y, x))
-                {
-                    Set(observation, 1, y, x);
-                    Set(observation, directionChannel, y, x);
-                }
-
-                if (At(FriendlyBullets, y, x)) Set(observation, 4, y, x);
-                if (At(EnemyBullets, y, x)) Set(observation, 5, y, x);
-            }
+            SetRow(rows, 1, y, Aliens[y]);
+            SetRow(rows, directionChannel, y, Aliens[y]);
+            SetRow(rows, 4, y, FriendlyBullets[y]);
+            SetRow(rows, 5, y, EnemyBullets[y]);
         }
     }
 }
