@@ -16,8 +16,10 @@ public sealed class SegmentBuilder
     private readonly Func<long> nextId;
     private readonly Queue<Segment> ready = new();
 
-    // Rolling window of the current episode from step `windowStart`: observations [count + 1], rest [count].
-    private float[] observations;
+    // Rolling window of the current episode from step `windowStart`: observations [count + 1]
+    // (already encoded, so a value the encoding cannot hold fails at once), the rest [count].
+    private readonly int bytesPer;
+    private byte[] observations;
     private int[] actions;
     private float[] rewards;
     private float[] rootValues;
@@ -37,13 +39,13 @@ public sealed class SegmentBuilder
         this.options = options.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(observationSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(actionCount, 1);
-        _ = ObservationCodec.EncodedSize(encoding, observationSize);
+        bytesPer = ObservationCodec.EncodedSize(encoding, observationSize);
         this.encoding = encoding;
         this.observationSize = observationSize;
         this.actionCount = actionCount;
         this.nextId = nextId ?? throw new ArgumentNullException(nameof(nextId));
         var steps = options.HistoryFrames + options.Length + options.Padding + 1;
-        observations = new float[steps * observationSize];
+        observations = new byte[steps * bytesPer];
         actions = new int[steps];
         rewards = new float[steps];
         rootValues = new float[steps];
@@ -63,9 +65,10 @@ public sealed class SegmentBuilder
         CheckObservation(firstObservation);
         // History before step 0 repeats the first observation, as frame stacks do at a reset.
         var history = options.HistoryFrames;
-        for (var h = 0; h <= history; h++)
+        ObservationCodec.Encode(encoding, firstObservation, observations.AsSpan(0, bytesPer));
+        for (var h = 1; h <= history; h++)
         {
-            firstObservation.CopyTo(observations.AsSpan(h * observationSize, observationSize));
+            observations.AsSpan(0, bytesPer).CopyTo(observations.AsSpan(h * bytesPer, bytesPer));
         }
 
         windowStart = -history;
@@ -82,12 +85,12 @@ public sealed class SegmentBuilder
         if (policy.Length != actionCount) throw new ArgumentException($"policy holds {policy.Length} values, expected {actionCount}", nameof(policy));
         CheckObservation(nextObservation);
         EnsureRoom(count + 2);
+        ObservationCodec.Encode(encoding, nextObservation, observations.AsSpan((count + 1) * bytesPer, bytesPer));
         actions[count] = action;
         rewards[count] = reward;
         rootValues[count] = rootValue;
         policy.CopyTo(policies.AsSpan(count * actionCount, actionCount));
         count++;
-        nextObservation.CopyTo(observations.AsSpan(count * observationSize, observationSize));
 
         // A full segment: Length positions from nextPosition plus Padding steps after them.
         var needed = nextPosition + options.Length + options.Padding;
@@ -121,13 +124,7 @@ public sealed class SegmentBuilder
         var history = options.HistoryFrames;
         var first = (int)(nextPosition - windowStart); // window index of step 0
         var steps = transitions + (end == EpisodeEnd.None ? 0 : 1);
-        var bytesPer = ObservationCodec.EncodedSize(encoding, observationSize);
-        var encoded = new byte[(history + steps) * bytesPer];
-        for (var s = 0; s < history + steps; s++)
-        {
-            var w = first - history + s;
-            ObservationCodec.Encode(encoding, observations.AsSpan(w * observationSize, observationSize), encoded.AsSpan(s * bytesPer, bytesPer));
-        }
+        var encoded = observations.AsSpan((first - history) * bytesPer, (history + steps) * bytesPer).ToArray();
 
         ready.Enqueue(new Segment(nextId(), encoding, observationSize, actionCount, history, positions, end, encoded,
             actions.AsSpan(first, transitions).ToArray(),
@@ -141,7 +138,7 @@ public sealed class SegmentBuilder
         var drop = (int)(step - windowStart);
         if (drop <= 0) return;
         var keep = count - drop;
-        Array.Copy(observations, drop * observationSize, observations, 0, (keep + 1) * observationSize);
+        Array.Copy(observations, drop * bytesPer, observations, 0, (keep + 1) * bytesPer);
         Array.Copy(actions, drop, actions, 0, keep);
         Array.Copy(rewards, drop, rewards, 0, keep);
         Array.Copy(rootValues, drop, rootValues, 0, keep);
@@ -154,7 +151,7 @@ public sealed class SegmentBuilder
     {
         if (steps <= actions.Length) return;
         var grown = Math.Max(steps, actions.Length * 2);
-        Array.Resize(ref observations, grown * observationSize);
+        Array.Resize(ref observations, grown * bytesPer);
         Array.Resize(ref actions, grown);
         Array.Resize(ref rewards, grown);
         Array.Resize(ref rootValues, grown);
