@@ -10,6 +10,8 @@ public sealed class EnvBench : IBenchSuite
     private const double ReferenceHighStepsPerSecond = 320_000;
     private const int StepsPerCall = 4_096;
     private const int VectorInstances = 64;
+    // Long enough for tiered JIT to replace the first-tier code of the step paths before timing.
+    private const int WarmupCalls = 100;
 
     public string Name => "env";
 
@@ -57,7 +59,7 @@ public sealed class EnvBench : IBenchSuite
             {
                 if (env.Step(policy.NextInt(actions), observation).Done) env.Reset(observation);
             }
-        });
+        }, warmupCalls: WarmupCalls);
         return StepsPerCall / seconds;
     }
 
@@ -76,7 +78,7 @@ public sealed class EnvBench : IBenchSuite
                 for (var i = 0; i < actions.Length; i++) actions[i] = policy.NextInt(vector.ActionCount);
                 vector.Step(actions, buffers);
             }
-        });
+        }, warmupCalls: WarmupCalls);
         return stepsPerCall * VectorInstances / seconds;
     }
 }
