@@ -54,6 +54,7 @@ public sealed record OptimizerConfig
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid field.</summary>
     public OptimizerConfig Validate()
     {
+        Require(Enum.IsDefined(Kind), nameof(Kind), Kind, "is not a known optimiser");
         Require(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), LearningRate, "must be positive");
         Require(Momentum is >= 0 and < 1, nameof(Momentum), Momentum, "must be in [0, 1)");
         Require(WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "must be >= 0");
@@ -76,7 +77,7 @@ public sealed record OptimizerConfig
             OptimizerKind.Sgd => "sgd",
             OptimizerKind.Adam => "adam",
             OptimizerKind.Lars => "lars",
-            _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "unknown optimiser"),
+            _ => throw new ArgumentOutOfRangeException($"{nameof(OptimizerConfig)}.{nameof(Kind)}", Kind, "unknown optimiser"),
         };
         NativeConfigText.Line(text, "optimizer", kind);
         NativeConfigText.Line(text, "lr", LearningRate);

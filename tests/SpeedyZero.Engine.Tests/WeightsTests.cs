@@ -1,0 +1,83 @@
+namespace SpeedyZero.Engine.Tests;
+
+/// <summary>Weights broadcast and checkpoints reproduce a model exactly.</summary>
+public sealed class WeightsTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("sz-engine-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Theory]
+    [InlineData("vector")]
+    [InlineData("grid")]
+    [InlineData("image")]
+    public void ExportThenImportIntoAFreshModelGivesBitIdenticalInference(string family)
+    {
+        var config = TestModels.Family(family);
+        using var trained = EfficientZeroModel.Create(config);
+        var batch = new TestModels.Batch(trained, 6, seed: 11);
+        for (var i = 0; i < 5; i++) batch.Train(trained); // moves weights and normalisation statistics off their start
+        using var fresh = EfficientZeroModel.Create(config with { Seed = 99 });
+
+        var before = Infer(fresh, batch);
+        fresh.ImportWeights(trained.ExportWeights());
+
+        var expected = Infer(trained, batch);
+        Assert.NotEqual(expected, before);
+        Assert.Equal(expected, Infer(fresh, batch));
+    }
+
+    [Fact]
+    public void ImportRefusesWeightsOfAnotherArchitecture()
+    {
+        using var small = EfficientZeroModel.Create(TestModels.Vector());
+        using var wide = EfficientZeroModel.Create(TestModels.Vector() with { Hidden = 48 });
+
+        var error = Assert.Throws<EngineArgumentException>(() => wide.ImportWeights(small.ExportWeights()));
+        Assert.Contains("architecture", error.Message);
+        Assert.Throws<EngineArgumentException>(() => wide.ImportWeights([1, 2, 3]));
+    }
+
+    [Theory]
+    [InlineData(OptimizerKind.Sgd, false)]
+    [InlineData(OptimizerKind.Adam, false)]
+    [InlineData(OptimizerKind.Lars, false)]
+    [InlineData(OptimizerKind.Sgd, true)]
+    public void CheckpointSaveLoadThenNextStepEqualsUninterruptedTraining(OptimizerKind kind, bool augment)
+    {
+        var config = TestModels.Grid() with
+        {
+            Augment = augment,
+            AugmentShift = 1,
+            Optimizer = TestModels.Adam with { Kind = kind, LearningRate = kind == OptimizerKind.Adam ? 3e-3 : 0.05, WeightDecay = 1e-4, WarmupSteps = 3 },
+        };
+        using var uninterrupted = EfficientZeroModel.Create(config);
+        var batch = new TestModels.Batch(uninterrupted, 6, seed: 5);
+        for (var i = 0; i < 3; i++) batch.Train(uninterrupted);
+        var path = Path.Combine(folder, "model.ckpt");
+        uninterrupted.SaveCheckpoint(path);
+        var expectedPriorities = new float[batch.Size];
+        var expected = batch.Train(uninterrupted, expectedPriorities);
+
+        using var resumed = EfficientZeroModel.Create(config with { Seed = 1234 });
+        resumed.LoadCheckpoint(path);
+        Assert.Equal(3, resumed.Step);
+        var priorities = new float[batch.Size];
+        var actual = batch.Train(resumed, priorities);
+
+        Assert.Equal(expected, actual);
+        Assert.Equal(expectedPriorities, priorities);
+        Assert.Equal(uninterrupted.ExportWeights(), resumed.ExportWeights());
+    }
+
+    private static float[] Infer(EfficientZeroModel model, TestModels.Batch batch)
+    {
+        var shape = model.Shape;
+        var n = batch.Size;
+        var initial = new TestModels.Outputs(shape, n);
+        model.InitialInference(batch.Observations.AsSpan(0, n * shape.ObservationSize), n, initial.View());
+        var next = new TestModels.Outputs(shape, n);
+        model.RecurrentInference(initial.Latent, initial.Hidden, initial.Cell, batch.Actions.AsSpan(0, n), n, next.View());
+        return [.. initial.All(), .. next.All()];
+    }
+}
