@@ -46,6 +46,19 @@ internal static class Envelope
         return (int)key;
     }
 
+    /// <summary>Reads field 0 and fails at once on another kind, before its fields are misread as ours.</summary>
+    public static long ReadKind(ref MessagePackReader reader, MessageKind expected)
+    {
+        var offset = reader.Offset;
+        var kind = reader.ReadInt64();
+        if (kind != (long)expected)
+        {
+            throw new MessagePackDecodeException($"expected a {expected} envelope (kind {(int)expected}), found kind {kind}", offset);
+        }
+
+        return kind;
+    }
+
     public static void CheckHeader(ulong seen, long kind, long version, MessageKind expected, long offset)
     {
         if ((seen & 0b11) != 0b11)

@@ -39,7 +39,7 @@ public sealed class PriorityUpdateMessageFormatter : IMessagePackFormatter<Prior
         {
             switch (Envelope.ReadKey(ref reader, ref seen))
             {
-                case Envelope.KindField: kind = reader.ReadInt64(); break;
+                case Envelope.KindField: kind = Envelope.ReadKind(ref reader, MessageKind.PriorityUpdate); break;
                 case Envelope.VersionField: version = reader.ReadInt64(); break;
                 case 2: step = reader.ReadInt64(); break;
                 case 3: ids = Envelope.ReadInt64Vector(ref reader, "ids"); break;

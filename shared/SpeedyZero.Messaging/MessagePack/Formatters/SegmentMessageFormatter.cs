@@ -38,7 +38,7 @@ public sealed class SegmentMessageFormatter : IMessagePackFormatter<SegmentMessa
         {
             switch (Envelope.ReadKey(ref reader, ref seen))
             {
-                case Envelope.KindField: kind = reader.ReadInt64(); break;
+                case Envelope.KindField: kind = Envelope.ReadKind(ref reader, MessageKind.Segment); break;
                 case Envelope.VersionField: version = reader.ReadInt64(); break;
                 case 2: segmentId = Envelope.ReadRequiredString(ref reader, "segment id"); break;
                 case 3: actorRunId = Envelope.ReadRequiredString(ref reader, "actor run id"); break;

@@ -36,7 +36,7 @@ public sealed class TrainingBatchMessageFormatter : IMessagePackFormatter<Traini
         {
             switch (Envelope.ReadKey(ref reader, ref seen))
             {
-                case Envelope.KindField: kind = reader.ReadInt64(); break;
+                case Envelope.KindField: kind = Envelope.ReadKind(ref reader, MessageKind.TrainingBatch); break;
                 case Envelope.VersionField: version = reader.ReadInt64(); break;
                 case 2: batchId = reader.ReadInt64(); break;
                 case 3: targetVersion = reader.ReadInt64(); break;

@@ -45,7 +45,7 @@ public sealed class WeightsAnnouncementFormatter : IMessagePackFormatter<Weights
         {
             switch (Envelope.ReadKey(ref reader, ref seen))
             {
-                case Envelope.KindField: kind = reader.ReadInt64(); break;
+                case Envelope.KindField: kind = Envelope.ReadKind(ref reader, MessageKind.WeightsAnnouncement); break;
                 case Envelope.VersionField: version = reader.ReadInt64(); break;
                 case 2: weightsVersion = reader.ReadInt64(); break;
                 case 3: key = Envelope.ReadRequiredString(ref reader, "redis key"); break;
