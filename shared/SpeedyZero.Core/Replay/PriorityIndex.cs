@@ -125,7 +125,6 @@ public sealed class PriorityIndex
         if (sampledKeys.Length != batch || weights.Length != batch) throw new ArgumentException("ids, keys and weights must have the same length");
         if (batch > Count) throw new ArgumentOutOfRangeException(nameof(ids), batch, $"batch larger than the {Count} transitions held");
         if (batch == 0) return;
-        if (!(tree.Total > 0)) throw new InvalidOperationException("every held transition has priority 0");
         if (drawnMass.Length < batch) drawnMass = new double[Math.Max(batch, drawnMass.Length * 2)];
 
         var minMass = double.PositiveInfinity;
@@ -154,7 +153,8 @@ public sealed class PriorityIndex
     }
 
     /// <summary>
-    /// Writes new priorities; ids no longer held are skipped and counted in <see cref="StaleUpdates"/>.
+    /// Writes new priorities (positive, finite: <c>|v - z| + 1e-6</c>); ids no longer held are
+    /// skipped and counted in <see cref="StaleUpdates"/>.
     /// Returns how many were applied.
     /// </summary>
     public int Update(ReadOnlySpan<long> ids, ReadOnlySpan<float> newPriorities)
@@ -163,7 +163,8 @@ public sealed class PriorityIndex
         for (var i = 0; i < newPriorities.Length; i++)
         {
             var p = newPriorities[i];
-            if (!(p >= 0) || float.IsInfinity(p)) throw new ArgumentOutOfRangeException(nameof(newPriorities), p, $"priority {i} must be finite and non-negative");
+            // Positive only: every held transition keeps some mass, so any batch up to Count can be drawn.
+            if (!(p > 0) || float.IsInfinity(p)) throw new ArgumentOutOfRangeException(nameof(newPriorities), p, $"priority {i} must be finite and positive");
         }
 
         var applied = 0;

@@ -38,7 +38,7 @@ public sealed record PriorityIndexState(long OldestId, float MaxPriority, long S
         if (!(MaxPriority > 0) || float.IsInfinity(MaxPriority)) throw new ArgumentOutOfRangeException(nameof(MaxPriority), MaxPriority, "must be positive and finite");
         foreach (var p in Priorities)
         {
-            if (!(p >= 0) || float.IsInfinity(p)) throw new ArgumentOutOfRangeException(nameof(Priorities), p, "priorities must be finite and non-negative");
+            if (!(p > 0) || float.IsInfinity(p)) throw new ArgumentOutOfRangeException(nameof(Priorities), p, "priorities must be finite and positive");
         }
 
         return this;
