@@ -84,6 +84,13 @@ public sealed partial class NatsConnection
         var writer = Task.Run(() => WriteLoopAsync(transport, stop.Token), CancellationToken.None);
         var pinger = Task.Run(() => PingLoopAsync(stop.Token), CancellationToken.None);
         var ended = await Task.WhenAny(reader, writer, pinger);
+        var reason = ended.Exception?.GetBaseException() ?? new NatsException("connection ended");
+        if (!_closing.IsCancellationRequested)
+        {
+            // Recorded before the state changes, so whoever sees the state change sees why.
+            Volatile.Write(ref _lastError, reason);
+        }
+
         Volatile.Write(ref _connected, NewSignal());
         _state = NatsConnectionState.Disconnected;
         stop.Cancel();
@@ -97,7 +104,7 @@ public sealed partial class NatsConnection
             // The first loop to end says why; the others only saw the socket go down.
         }
 
-        return ended.Exception?.GetBaseException() ?? new NatsException("connection ended");
+        return reason;
     }
 
     private async Task ReadLoopAsync(NatsTransport transport, CancellationToken cancellationToken)
