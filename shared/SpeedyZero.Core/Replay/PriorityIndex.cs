@@ -19,7 +19,10 @@ public sealed class PriorityIndex
     private readonly float[] priorities;
     private readonly long[] slotIds;
     private readonly long[] keys;
-    private double[] drawnMass = new double[256];
+    private readonly LeafSet drawn = new();
+    private double[] drawMass = [];
+    private int[] drawLeaf = [];
+    private double[] zeroedMass = [];
 
     public PriorityIndex(PriorityOptions options)
     {
@@ -111,8 +114,15 @@ public sealed class PriorityIndex
 
     /// <summary>
     /// Draws <paramref name="ids"/>.Length distinct transitions with probability proportional to
-    /// p^alpha, and their importance weights <c>(N P(i))^-beta / max_batch</c>.
+    /// p^alpha (sequentially without replacement), and their importance weights
+    /// <c>(N P(i))^-beta / max_batch</c>.
     /// </summary>
+    /// <remarks>
+    /// Drawing with replacement and redrawing repeats gives exactly the without-replacement law
+    /// (a redraw is proportional to p^alpha over the items not yet drawn). All draws walk the tree
+    /// together so their cache misses overlap; when repeats persist (a few items hold most of the
+    /// mass), the rest is drawn by zeroing drawn leaves for the batch and restoring them after.
+    /// </remarks>
     /// <param name="beta">Importance-weight exponent (see <see cref="PriorityOptions.Beta"/>).</param>
     /// <param name="random">Randomness of this draw.</param>
     /// <param name="ids">Drawn transition ids (the batch size is its length).</param>
@@ -125,30 +135,55 @@ public sealed class PriorityIndex
         if (sampledKeys.Length != batch || weights.Length != batch) throw new ArgumentException("ids, keys and weights must have the same length");
         if (batch > Count) throw new ArgumentOutOfRangeException(nameof(ids), batch, $"batch larger than the {Count} transitions held");
         if (batch == 0) return;
-        if (drawnMass.Length < batch) drawnMass = new double[Math.Max(batch, drawnMass.Length * 2)];
+        EnsureScratch(batch);
+
+        var total = tree.Total;
+        var masses = drawMass.AsSpan(0, batch);
+        var leaves = drawLeaf.AsSpan(0, batch);
+        for (var i = 0; i < batch; i++) masses[i] = random.NextDouble() * total;
+        tree.FindMany(masses, leaves);
+
+        drawn.Clear();
+        var missing = 0;
+        for (var i = 0; i < batch; i++)
+        {
+            if (drawn.Add(leaves[i])) leaves[missing++] = leaves[i];
+        }
+
+        // Redraw repeats a few rounds; then fall back to zeroing what is drawn.
+        for (var round = 0; round < 4 && missing < batch; round++)
+        {
+            var need = batch - missing;
+            var redraw = drawMass.AsSpan(0, need);
+            var found = drawLeaf.AsSpan(batch, need);
+            for (var i = 0; i < need; i++) redraw[i] = random.NextDouble() * total;
+            tree.FindMany(redraw, found);
+            foreach (var leaf in found)
+            {
+                if (drawn.Add(leaf)) leaves[missing++] = leaf;
+            }
+        }
+
+        if (missing < batch)
+        {
+            DrawRestByZeroing(random, leaves, missing);
+        }
 
         var minMass = double.PositiveInfinity;
         for (var i = 0; i < batch; i++)
         {
-            var slot = tree.Find(random.NextDouble() * tree.Total);
+            var slot = leaves[i];
             var mass = tree[slot];
-            drawnMass[i] = mass;
+            masses[i] = mass;
             if (mass < minMass) minMass = mass;
             ids[i] = slotIds[slot];
             sampledKeys[i] = keys[slot];
-            tree.Set(slot, 0.0); // without replacement: out of reach for the rest of the batch
-        }
-
-        // Each leaf gets back exactly the mass it had; parents are recomputed, so the total is exact again.
-        for (var i = batch - 1; i >= 0; i--)
-        {
-            tree.Set(SlotOf(ids[i]), drawnMass[i]);
         }
 
         // w_i / max w = (P_i / P_min)^-beta: N and the total cancel.
         for (var i = 0; i < batch; i++)
         {
-            weights[i] = (float)Math.Pow(drawnMass[i] / minMass, -beta);
+            weights[i] = (float)Math.Pow(masses[i] / minMass, -beta);
         }
     }
 
@@ -233,6 +268,40 @@ public sealed class PriorityIndex
         index.StaleUpdates = state.StaleUpdates;
         index.Evictions = state.Evictions + skip;
         return index;
+    }
+
+    private void EnsureScratch(int batch)
+    {
+        if (drawMass.Length >= batch) return;
+        drawMass = new double[batch];
+        drawLeaf = new int[2 * batch];
+        zeroedMass = new double[batch];
+        drawn.Reserve(batch);
+    }
+
+    // Exact fallback: zero the drawn leaves, draw one at a time zeroing each, then restore all.
+    private void DrawRestByZeroing(Random random, Span<int> leaves, int have)
+    {
+        var batch = leaves.Length;
+        for (var i = 0; i < have; i++)
+        {
+            zeroedMass[i] = tree[leaves[i]];
+            tree.Set(leaves[i], 0.0);
+        }
+
+        for (var i = have; i < batch; i++)
+        {
+            var leaf = tree.Find(random.NextDouble() * tree.Total);
+            leaves[i] = leaf;
+            zeroedMass[i] = tree[leaf];
+            tree.Set(leaf, 0.0);
+        }
+
+        // Each leaf gets back exactly its mass; parents are recomputed, so the total is exact again.
+        for (var i = 0; i < batch; i++)
+        {
+            tree.Set(leaves[i], zeroedMass[i]);
+        }
     }
 
     private int SlotOf(long id) => (int)(id % options.Capacity);

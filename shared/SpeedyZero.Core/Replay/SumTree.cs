@@ -74,4 +74,37 @@ public sealed class SumTree
 
         return i - Leaves;
     }
+
+    /// <summary>
+    /// <see cref="Find"/> for many masses at once, walking all of them down one level at a time
+    /// so their memory loads overlap. <paramref name="masses"/> is used as scratch.
+    /// </summary>
+    public void FindMany(Span<double> masses, Span<int> leaves)
+    {
+        var n = masses.Length;
+        leaves = leaves[..n];
+        leaves.Fill(1);
+        for (var width = 1; width < Leaves; width <<= 1)
+        {
+            for (var k = 0; k < n; k++)
+            {
+                var i = leaves[k];
+                var left = nodes[2 * i];
+                if (masses[k] < left || nodes[2 * i + 1] <= 0)
+                {
+                    leaves[k] = 2 * i;
+                }
+                else
+                {
+                    masses[k] -= left;
+                    leaves[k] = 2 * i + 1;
+                }
+            }
+        }
+
+        for (var k = 0; k < n; k++)
+        {
+            leaves[k] -= Leaves;
+        }
+    }
 }

@@ -68,6 +68,36 @@ public class PriorityIndexTests
         Assert.Equal(before, index.TotalMass); // exact: parents are recomputed, never adjusted
     }
 
+    [Theory]
+    [InlineData(1f, 2f, 3f)]
+    [InlineData(1f, 1f, 500f)] // the heavy item forces the exact fallback path
+    public void PairsFollowTheSequentialWithoutReplacementLaw(float p0, float p1, float p2)
+    {
+        float[] p = [p0, p1, p2];
+        var index = Filled(4, 3, i => p[i], alpha: 1.0);
+        var random = new Random(8);
+        var ids = new long[2];
+        var counts = new int[3]; // by the item left out
+        const int draws = 30_000;
+        for (var d = 0; d < draws; d++)
+        {
+            index.Sample(1.0, random, ids, new long[2], new float[2]);
+            counts[3 - ids[0] - ids[1]]++;
+        }
+
+        var total = p.Sum();
+        var chi2 = 0.0;
+        for (var left = 0; left < 3; left++)
+        {
+            int i = (left + 1) % 3, j = (left + 2) % 3;
+            var probability = p[i] / total * p[j] / (total - p[i]) + p[j] / total * p[i] / (total - p[j]);
+            var expected = draws * probability;
+            chi2 += (counts[left] - expected) * (counts[left] - expected) / expected;
+        }
+
+        Assert.True(chi2 < 13.8, $"chi-squared {chi2} over 2 degrees of freedom"); // p ~ 0.001
+    }
+
     [Fact]
     public void ImportanceWeightsAreNormalisedByTheBatchMaximum()
     {
