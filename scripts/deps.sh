@@ -10,6 +10,7 @@ packages=(
   cmake g++ make        # build of the native engine
   nats-server           # transport (JetStream); tests start their own
   redis-server          # replay storage; tests start their own
+  redis-tools           # redis-benchmark, the reference in the storage bench
   prometheus            # promtool checks the alert rules; tests scrape the services
   openssl               # test certificates for the TLS tests
   procps                # pkill/ps used by the cluster scripts
