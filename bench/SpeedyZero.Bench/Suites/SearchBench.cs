@@ -54,6 +54,13 @@ public sealed class SearchBench : IBenchSuite
         for (var i = 0; i < value.Length; i++) value[i] = (float)random.NextDouble();
         var results = new SearchResults(batch, actions);
         ulong seed = 0;
+        // Warm up by time, not calls: tiered JIT only reaches optimised code after a while.
+        var warmup = System.Diagnostics.Stopwatch.StartNew();
+        while (warmup.Elapsed.TotalSeconds < 0.3)
+        {
+            search.Run(model, new SearchRoots(batch, latent, value, logits), results, seed++, true, 1f);
+        }
+
         var seconds = Measure.SecondsPerCall(
             () => search.Run(model, new SearchRoots(batch, latent, value, logits), results, seed++, true, 1f),
             budgetSeconds: 0.5);

@@ -16,7 +16,7 @@ public sealed class BatchedSearch : IDisposable
     private const int NoChild = -1;
 
     // Below this many roots per worker, waking threads costs more than the work.
-    private const int MinRootsPerWorker = 8;
+    private const int MinRootsPerWorker = 32;
 
     private readonly SearchOptions options;
     private readonly int maxBatch;

@@ -10,7 +10,8 @@ internal sealed class RootWorkers : IDisposable
     /// <summary>Work on roots [start, end) by worker <paramref name="worker"/> (0 is the caller).</summary>
     public delegate void RangeBody(int worker, int start, int end);
 
-    private const int SpinsBeforeBlocking = 2000;
+    // Short: between phases the caller runs the network, whose threads need these cores.
+    private const int SpinsBeforeBlocking = 100;
 
     private readonly Thread[] threads;
     private readonly object gate = new();

@@ -145,6 +145,9 @@ public class BatchedSearchTests
         var b = Search(model, options, 40, seed: 11, noise: false, temperature: 1f, rootLogits: logits);
         var noisy = Search(model, options, 40, seed: 11, noise: true, temperature: 1f, rootLogits: logits);
         var noisyThreads = Search(model, options, 40, seed: 11, noise: true, temperature: 1f, rootLogits: logits, threads: 3);
+        var bigBatch = Enumerable.Range(0, 4).SelectMany(_ => logits).ToArray();
+        var wide = Search(model, options, 160, seed: 11, noise: true, temperature: 1f, rootLogits: bigBatch);
+        var wideThreads = Search(model, options, 160, seed: 11, noise: true, temperature: 1f, rootLogits: bigBatch, threads: 3);
         var otherSeed = Search(model, options, 40, seed: 12, noise: true, temperature: 1f, rootLogits: logits);
 
         Assert.Equal(a.VisitCounts, b.VisitCounts);
@@ -154,6 +157,9 @@ public class BatchedSearchTests
         Assert.Equal(noisy.RootValue, noisyThreads.RootValue);
         Assert.Equal(noisy.Action, noisyThreads.Action);
         Assert.NotEqual(noisy.VisitCounts, otherSeed.VisitCounts);
+        Assert.Equal(wide.VisitCounts, wideThreads.VisitCounts); // enough roots to really split over threads
+        Assert.Equal(wide.RootValue, wideThreads.RootValue);
+        Assert.Equal(wide.Action, wideThreads.Action);
     }
 
     [Fact]
@@ -217,6 +223,23 @@ public class BatchedSearchTests
         var fresh = Search(model, options, 3, seed: 1, noise: false);
         Assert.Equal(fresh.VisitCounts.AsSpan(0, 9).ToArray(), small.VisitCounts.AsSpan(0, 9).ToArray());
         Assert.Equal(3, small.Batch);
+    }
+
+    [Fact]
+    public void AFailureOnAWorkerThreadReachesTheCallerAndTheSearchStaysUsable()
+    {
+        var shape = new ModelShape(1, 4, 3, 5);
+        var model = new RandomOutputModel(shape);
+        using var search = new BatchedSearch(SearchOptions.Default with { Simulations = 5 }, shape, 128, threads: 3);
+        var logits = new float[128 * 5];
+        logits[^1] = float.NaN; // the last root belongs to a worker thread's share
+        var results = new SearchResults(128, 5);
+        var error = Assert.Throws<InvalidOperationException>(() =>
+            search.Run(model, new SearchRoots(128, new float[128 * 4], new float[128], logits), results, 1, false, 0));
+        Assert.Contains("not finite", error.Message);
+        logits[^1] = 0;
+        search.Run(model, new SearchRoots(128, new float[128 * 4], new float[128], logits), results, 1, false, 0);
+        Assert.Equal(5, results.VisitCountsOf(127).ToArray().Sum());
     }
 
     [Fact]
