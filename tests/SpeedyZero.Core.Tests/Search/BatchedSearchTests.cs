@@ -70,7 +70,13 @@ public class BatchedSearchTests
     [Fact]
     public void GoldenTreeMatchesTheHandComputation()
     {
-        // Worked by hand in docs/search.md's terms: priors [0.8, 0.2] at the root, discount 0.9.
+        // Root priors [0.8, 0.2], value 0, discount 0.9, c1 1.25, c2 19652. By hand:
+        // sim 1: N=1, scores 0.8*1.2501 vs 0.2*1.2501 -> a0; Q(node1) = 1, range [1, 1]; root sum 1.
+        // sim 2: N=2, a0 0.8*1.768/2 + 0 vs a1 0.2*1.768 + 0 -> a0; node1 (N=1, priors 1/3, 2/3) -> a1:
+        //        Q(node2) = 0.5 + 0.9*1 = 1.4, node1 sum 1.4, Q(node1) = 1 + 0.9*0.7 = 1.63; root sum 3.26.
+        // sim 3: N=3, a0 0.8*2.1654/3 + 1 = 1.577 vs a1 0.2*2.1654 + norm(mean 1.63) = 1.433 -> a0;
+        //        node1 (N=2): mean Q = (1.63 + 1.4)/2 = 1.515, a0 0.589 + 0.817 vs a1 0.589 + 0.635 -> a0:
+        //        Q(node3) = 2 - 0.9 = 1.1, node1 sum 2.5, Q(node1) = 1 + 0.9*2.5/3 = 1.75; root sum 5.25.
         var script = new Dictionary<int, (float, float, float[])>
         {
             [1] = (1f, 0f, [0f, MathF.Log(2f)]), // root -a0->: reward 1, value 0, priors [1/3, 2/3]
