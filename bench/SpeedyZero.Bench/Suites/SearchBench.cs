@@ -27,6 +27,7 @@ public sealed class SearchBench : IBenchSuite
     {
         var cores = Environment.ProcessorCount;
         report.Add("latent floats", FixedOutputModel.Latent, "floats", "per node; LSTM hidden the same");
+        _ = SimsPerSecond(16, 4, 1); // discarded: lets the JIT finish tiering the search code first
         foreach (var threads in cores > 1 ? new[] { 1, cores } : new[] { 1 })
         {
             foreach (var (batch, actions) in Reference.Keys)
