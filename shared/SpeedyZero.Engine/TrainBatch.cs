@@ -15,7 +15,12 @@ public readonly ref struct TrainBatch
     /// <summary>[B, K]: the action taken at steps 0..K-1.</summary>
     public ReadOnlySpan<int> Actions { get; init; }
 
-    /// <summary>[B, K+1]: 1 where the step lies inside the episode, else 0.</summary>
+    /// <summary>
+    /// [B, K+1]: 1 where step k has targets, else 0. Steps after a terminal state are absorbing
+    /// and keep mask 1 (value target 0, constant value prefix, all-zero policy so no policy
+    /// loss); steps after a truncation have no known targets and get 0. Value, policy and
+    /// consistency at step k use mask k; the value prefix at step k uses mask k-1.
+    /// </summary>
     public ReadOnlySpan<float> Masks { get; init; }
 
     /// <summary>[B, K]: value-prefix target (scalar) at steps 1..K.</summary>

@@ -89,7 +89,10 @@ sz_train_result Model::train_step(const sz_train_batch& b, float* priorities, in
     const auto mask = masks.select(1, k);
     value_loss = value_loss + cross_entropy(value_logits, value_targets.select(1, k)) * mask;
     policy_loss = policy_loss + cross_entropy(policy_logits, target_policy.select(1, k)) * mask;
-    value_prefix_loss = value_prefix_loss + cross_entropy(step.value_prefix_logits, value_prefix_targets.select(1, k - 1)) * mask;
+    // The value prefix at step k sums rewards up to transition k-1, so it counts wherever step
+    // k-1 has targets, including the last transition of an episode.
+    value_prefix_loss = value_prefix_loss +
+                        cross_entropy(step.value_prefix_logits, value_prefix_targets.select(1, k - 1)) * masks.select(1, k - 1);
     const auto online = network_->project_and_predict(latent);
     const auto similarity = torch::nn::functional::cosine_similarity(
         online, target_projection.select(1, k - 1), torch::nn::functional::CosineSimilarityFuncOptions().dim(1).eps(1e-5));
