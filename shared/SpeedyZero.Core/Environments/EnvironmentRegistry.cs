@@ -2,7 +2,7 @@ using SpeedyZero.Core.Environments.MinAtar;
 
 namespace SpeedyZero.Core.Environments;
 
-/// <summary>Creates environments by name: "cartpole", "breakout", "asterix", "freeway", "seaquest", "space_invaders".</summary>
+/// <summary>Creates environments by name: "cartpole", the five MinAtar games, and "catch" (a small test game).</summary>
 public static class EnvironmentRegistry
 {
     private static readonly Dictionary<string, Func<EnvironmentOptions, IEnvironment>> Factories = new(StringComparer.OrdinalIgnoreCase)
@@ -13,10 +13,11 @@ public static class EnvironmentRegistry
         ["freeway"] = o => new Freeway(o),
         ["seaquest"] = o => new Seaquest(o),
         ["space_invaders"] = o => new SpaceInvaders(o),
+        ["catch"] = _ => new Catch(),
     };
 
     /// <summary>Every registered name, in a stable order.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["cartpole", "breakout", "asterix", "freeway", "seaquest", "space_invaders"];
+    public static IReadOnlyList<string> Names { get; } = ["cartpole", "breakout", "asterix", "freeway", "seaquest", "space_invaders", "catch"];
 
     /// <summary>The five MinAtar games.</summary>
     public static IReadOnlyList<string> MinAtarNames { get; } = ["breakout", "asterix", "freeway", "seaquest", "space_invaders"];
