@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using SpeedyZero.Storage.Redis;
 
@@ -30,11 +31,24 @@ public sealed class RedisCommandTests(RedisServerFixture fixture) : IClassFixtur
         Assert.True(await redis.SetAsync("cmd:nx", "c", condition: SetCondition.IfExists));
         Assert.Equal("c", await redis.GetStringAsync("cmd:nx"));
 
+        // PX carries milliseconds. A long expiry is read back, so a slow machine cannot race it.
+        Assert.True(await redis.SetAsync("cmd:pxlong", "v", TimeSpan.FromMilliseconds(100_150)));
+        Assert.InRange(await redis.PttlAsync("cmd:pxlong"), 90_000, 100_150);
+
+        // A short expiry really expires, and not before its time: poll PTTL (never above 150 ms while the
+        // key lives) until the key is gone, instead of sleeping a fixed time and hoping the server kept up.
+        var sinceSet = Stopwatch.StartNew();
         Assert.True(await redis.SetAsync("cmd:px", "v", TimeSpan.FromMilliseconds(150)));
-        var ttl = await redis.PttlAsync("cmd:px");
-        Assert.InRange(ttl, 1, 150);
-        await Task.Delay(400);
+        long ttl;
+        while ((ttl = await redis.PttlAsync("cmd:px")) != -2 && sinceSet.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            Assert.InRange(ttl, 0, 150);
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(-2, ttl);
         Assert.Null(await redis.GetAsync("cmd:px"));
+        Assert.True(sinceSet.ElapsedMilliseconds >= 150, $"expired after {sinceSet.ElapsedMilliseconds} ms");
 
         Assert.True(await redis.SetAsync("cmd:ex", "v"));
         Assert.Equal(-1, await redis.PttlAsync("cmd:ex"));
@@ -170,12 +184,20 @@ public sealed class RedisCommandTests(RedisServerFixture fixture) : IClassFixtur
     public async Task Cancelling_a_wait_leaves_the_connection_in_step()
     {
         using var cts = new CancellationTokenSource();
-        // BLPOP blocks for 1 s server-side; cancel the wait, then check that the next reply is not misrouted.
-        var blocked = redis.ExecuteAsync(["BLPOP", "cmd:never", 1], cts.Token).AsTask();
+        // BLPOP blocks server-side until another client pushes, which happens only after the cancel, so the
+        // reply cannot beat the cancel however slow the machine. Its reply (the pushed element) must then be
+        // consumed and dropped, not handed to the next command.
+        var blocked = redis.ExecuteAsync(["BLPOP", "cmd:cancel-list", 30], cts.Token).AsTask();
         cts.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => blocked);
+        await using (var other = await RedisConnection.ConnectAsync(fixture.Options))
+        {
+            Assert.Equal(1, await other.RPushAsync("cmd:cancel-list", ["popped"]));
+        }
+
         await redis.SetAsync("cmd:after-cancel", "fine");
         Assert.Equal("fine", await redis.GetStringAsync("cmd:after-cancel"));
+        Assert.Equal(0, await redis.LLenAsync("cmd:cancel-list"));
     }
 
     [Fact]

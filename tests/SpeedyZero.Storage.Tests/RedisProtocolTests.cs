@@ -58,9 +58,9 @@ public sealed class RedisProtocolTests
                 await Task.Delay(2);
             }
 
-            await Task.Delay(1000);
+            await RedisFakeServer.WaitForHangUpAsync(stream);
         });
-        await using var redis = await RedisConnection.ConnectAsync(RedisOptions.Default with { Port = server.Port });
+        await using var redis = await RedisConnection.ConnectAsync(server.ClientOptions());
         var result = (await redis.ExecuteAsync(["GET", "x"])).AsArray();
         Assert.Equal("hello", result[0].AsString());
         Assert.Equal(42, result[1].AsInt64());
@@ -71,9 +71,14 @@ public sealed class RedisProtocolTests
     [Fact]
     public async Task Silent_server_trips_the_reply_timeout_with_state()
     {
-        await using var server = new RedisFakeServer(stream => Task.Delay(5000));
-        await using var redis = await RedisConnection.ConnectAsync(
-            RedisOptions.Default with { Port = server.Port, ReplyTimeout = TimeSpan.FromMilliseconds(300) });
+        // Answers the handshake, then nothing. The reply timeout also limits the handshake's PONG: should a
+        // starved machine miss it, the client connects again within its (generous) reconnect budget.
+        await using var server = new RedisFakeServer(stream => RedisFakeServer.WaitForHangUpAsync(stream));
+        await using var redis = await RedisConnection.ConnectAsync(server.ClientOptions() with
+        {
+            ReplyTimeout = TimeSpan.FromMilliseconds(500),
+            ReconnectTimeout = TimeSpan.FromSeconds(30),
+        });
         var error = await Assert.ThrowsAsync<RedisConnectionException>(async () => await redis.GetAsync("x"));
         Assert.Contains("no reply within", error.Message, StringComparison.Ordinal);
         Assert.Contains("in-flight=", error.State, StringComparison.Ordinal);
@@ -88,7 +93,7 @@ public sealed class RedisProtocolTests
             await stream.WriteAsync("$10\r\nabc"u8.ToArray());
         });
         await using var redis = await RedisConnection.ConnectAsync(
-            RedisOptions.Default with { Port = server.Port, ReconnectTimeout = TimeSpan.FromMilliseconds(200) });
+            server.ClientOptions() with { ReconnectTimeout = TimeSpan.FromMilliseconds(200) });
         var error = await Assert.ThrowsAsync<RedisConnectionException>(async () => await redis.GetAsync("x"));
         Assert.Contains("middle of a reply", error.Message, StringComparison.Ordinal);
     }
@@ -99,10 +104,11 @@ public sealed class RedisProtocolTests
         {
             await RedisFakeServer.ReadUntilAsync(stream, "GET");
             await stream.WriteAsync(Encoding.Latin1.GetBytes(reply));
-            await Task.Delay(3000);
+            // Stay connected: the command must fail on the bad bytes, not on the end of the stream.
+            await RedisFakeServer.WaitForHangUpAsync(stream);
         });
         await using var redis = await RedisConnection.ConnectAsync(
-            options with { Port = server.Port, ReconnectTimeout = TimeSpan.FromMilliseconds(200) });
+            server.ClientOptions(options) with { ReconnectTimeout = TimeSpan.FromMilliseconds(200) });
         return await Assert.ThrowsAsync<RedisConnectionException>(async () => await redis.GetAsync("x"));
     }
 }

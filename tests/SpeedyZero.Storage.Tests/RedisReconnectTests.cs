@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using SpeedyZero.Storage.Redis;
 using SpeedyZero.Testing;
 
@@ -39,7 +40,15 @@ public sealed class RedisReconnectTests
         await using var redis = await RedisConnection.ConnectAsync(
             RedisOptions.Default with { Port = server.Port, ReconnectTimeout = TimeSpan.FromMilliseconds(600) });
         await server.StopAsync();
-        await Task.Delay(100);
+        // Wait until the client has seen the hang-up (not a fixed 100 ms: on a loaded machine the reader may
+        // not have run yet, and the command would then fail as "in flight" on the dead socket instead).
+        var deadline = Stopwatch.StartNew();
+        while (redis.IsConnected && deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.False(redis.IsConnected, "the client never noticed that the server stopped");
         var error = await Assert.ThrowsAsync<RedisConnectionException>(async () => await redis.GetAsync("re:x"));
         Assert.Contains("could not connect", error.Message, StringComparison.Ordinal);
         Assert.Contains("attempts=", error.State, StringComparison.Ordinal);

@@ -65,9 +65,12 @@ public sealed class RedisTlsTests : IAsyncLifetime
         await Assert.ThrowsAnyAsync<RedisConnectionException>(() => RedisConnection.ConnectAsync(Options(certificates.Ca, null)));
     }
 
+    // A short reconnect budget so refusals end quickly, and a generous limit for one connect plus TLS
+    // handshake: none of these tests is about speed, and a starved machine must not turn into a refusal.
     private RedisOptions Options(X509Certificate2 ca, X509Certificate2? client) => RedisOptions.Default with
     {
         Port = server.TlsPort!.Value,
+        ConnectTimeout = TimeSpan.FromSeconds(30),
         ReconnectTimeout = TimeSpan.FromSeconds(1),
         Tls = new RedisTlsOptions { CaCertificate = ca, ClientCertificate = client, TargetHost = "localhost" },
     };

@@ -158,16 +158,14 @@ internal sealed class PhysicalConnection
         shutdown.Cancel();
         outbound.Writer.Complete();
         stream.Dispose();
-        var dropped = 0;
         RedisConnectionException? error = null;
         while (pending.TryDequeue(out var waiter))
         {
             error ??= InFlightError();
+            // Counted before the waiter completes: its continuation may read the statistics at once.
+            Interlocked.Increment(ref statistics.droppedInFlight);
             waiter.Fail(error);
-            dropped++;
         }
-
-        Interlocked.Add(ref statistics.droppedInFlight, dropped);
     }
 
     /// <summary>Connection state for error messages: endpoint, phase, in-flight count, byte counters.</summary>
