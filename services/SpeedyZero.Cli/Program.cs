@@ -4,6 +4,7 @@ using SpeedyZero.Cli.Commands;
 var root = new RootCommand("SpeedyZero-k8s: distributed EfficientZero training.")
 {
     TrainCommand.Create(),
+    EvalCommand.Create(),
     BenchCommand.Create(),
 };
 

@@ -1,0 +1,79 @@
+namespace SpeedyZero.Training.Embedded;
+
+/// <summary>
+/// Hands evaluation requests from the learner to the evaluator thread without making the learner
+/// wait: one slot, a newer request replacing one not yet started.
+/// </summary>
+public sealed class EvaluationQueue
+{
+    private readonly object gate = new();
+    private (long Step, byte[] Weights)? pending;
+    private bool running;
+    private bool serving;
+
+    public void Request(long step, byte[] weights)
+    {
+        lock (gate)
+        {
+            pending = (step, weights);
+            Monitor.PulseAll(gate);
+        }
+    }
+
+    /// <summary>Runs requests as they come until cancelled.</summary>
+    public void Serve(Action<long, byte[]> evaluate, CancellationToken cancellationToken)
+    {
+        using var wake = cancellationToken.Register(() => { lock (gate) Monitor.PulseAll(gate); });
+        lock (gate) serving = true;
+        try
+        {
+            ServeUntilCancelled(evaluate, cancellationToken);
+        }
+        finally
+        {
+            lock (gate)
+            {
+                serving = false;
+                Monitor.PulseAll(gate);
+            }
+        }
+    }
+
+    private void ServeUntilCancelled(Action<long, byte[]> evaluate, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            (long Step, byte[] Weights) next;
+            lock (gate)
+            {
+                while (pending is null && !cancellationToken.IsCancellationRequested) Monitor.Wait(gate);
+                if (pending is null) return;
+                next = pending.Value;
+                pending = null;
+                running = true;
+            }
+
+            try
+            {
+                evaluate(next.Step, next.Weights);
+            }
+            finally
+            {
+                lock (gate)
+                {
+                    running = false;
+                    Monitor.PulseAll(gate);
+                }
+            }
+        }
+    }
+
+    /// <summary>Waits until no evaluation is running or waiting (or nothing serves the queue any more).</summary>
+    public void Drain()
+    {
+        lock (gate)
+        {
+            while (serving && (running || pending is not null)) Monitor.Wait(gate, 100);
+        }
+    }
+}

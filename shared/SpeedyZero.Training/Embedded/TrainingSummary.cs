@@ -1,0 +1,42 @@
+using SpeedyZero.Training.Channels;
+using SpeedyZero.Training.Config;
+using SpeedyZero.Training.InMemory;
+using SpeedyZero.Training.Progress;
+using SpeedyZero.Training.Run;
+
+namespace SpeedyZero.Training.Embedded;
+
+/// <summary>What a finished run reports: where it ended, how fast, and how well the greedy policy plays.</summary>
+public sealed record TrainingSummary(
+    string Environment,
+    long Seed,
+    string RunFolder,
+    long EnvSteps,
+    long LearnerSteps,
+    long Episodes,
+    double WallClockSeconds,
+    double FinalReturnMean,
+    double FinalReturnStd,
+    int FinalEpisodes,
+    double BestReturnMean,
+    long? SolvedAtEnvSteps,
+    double? SolvedReturn,
+    double ActorPausedSeconds,
+    double LearnerWaitSeconds,
+    long ReplayTransitions,
+    bool Resumed)
+{
+    public static TrainingSummary From(TrainingConfig config, TrainingStats stats, InMemoryRunClock clock, TimeSpan elapsed,
+        RunFolder folder, RunState? resumed, ReplayStatus replay)
+    {
+        var evaluations = stats.Evaluations;
+        var last = evaluations.LastOrDefault();
+        var solved = config.Eval.SolvedReturn;
+        var solvedAt = solved is null ? null : evaluations.FirstOrDefault(e => e.Mean >= solved)?.EnvSteps;
+        return new TrainingSummary(config.Env.Name, config.Run.Seed, folder.Root, clock.EnvSteps, clock.LearnerSteps,
+            stats.Episodes + (resumed?.Episodes ?? 0), elapsed.TotalSeconds,
+            last?.Mean ?? double.NaN, last?.StandardDeviation ?? double.NaN, last?.Returns.Count ?? 0,
+            evaluations.Count == 0 ? double.NaN : evaluations.Max(e => e.Mean), solvedAt, solved,
+            stats.ThrottledSeconds, stats.LearnerWaitSeconds, replay.Transitions, resumed is not null);
+    }
+}

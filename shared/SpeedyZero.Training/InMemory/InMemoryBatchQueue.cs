@@ -1,0 +1,19 @@
+using System.Threading.Channels;
+using SpeedyZero.Training.Channels;
+
+namespace SpeedyZero.Training.InMemory;
+
+/// <summary>Training batches through a bounded in-process queue.</summary>
+public sealed class InMemoryBatchQueue(int capacity) : IBatchQueue
+{
+    private readonly Channel<TrainingBatch> channel = Channel.CreateBounded<TrainingBatch>(
+        new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait });
+
+    public ValueTask PublishAsync(TrainingBatch batch, CancellationToken cancellationToken) =>
+        channel.Writer.WriteAsync(batch, cancellationToken);
+
+    public ValueTask<TrainingBatch> TakeAsync(CancellationToken cancellationToken) =>
+        channel.Reader.ReadAsync(cancellationToken);
+
+    public int Count => channel.Reader.Count;
+}

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using SpeedyZero.Engine;
+using SpeedyZero.Training.Channels;
+using SpeedyZero.Training.Progress;
+using SpeedyZero.Training.Setup;
+
+namespace SpeedyZero.Training.Roles.Learner;
+
+/// <summary>
+/// Training: takes reanalysed batches, runs the engine's train step, writes the new priorities
+/// back to replay, publishes self-play and target weights on their rhythms, and hands
+/// checkpoints and evaluations to the host at their intervals. Holds the update-to-collect
+/// ratio from its side by not running ahead of the data.
+/// </summary>
+public sealed class LearnerRole(
+    TrainingSetup setup,
+    EfficientZeroModel model,
+    IBatchQueue batches,
+    IReplayClient replay,
+    IWeightsChannel weights,
+    IRunClock clock,
+    TrainingStats stats)
+{
+    /// <summary>Called after the step that reached a checkpoint interval (and after the last step).</summary>
+    public Action<long>? Checkpoint { get; init; }
+
+    /// <summary>Called with the step and its exported weights at every evaluation interval.</summary>
+    public Action<long, byte[]>? Evaluate { get; init; }
+
+    /// <summary>Called after every step with its losses.</summary>
+    public Action<TrainStepSummary>? Stepped { get; init; }
+
+    /// <summary>Publishes the current weights as both kinds (start of a run or of a resumed run).</summary>
+    public void PublishInitialWeights(byte[]? targetWeights, long targetVersion, CancellationToken cancellationToken)
+    {
+        var current = model.ExportWeights();
+        Blocking.Wait(weights.PublishAsync(WeightsKind.SelfPlay, model.Step, current, cancellationToken));
+        Blocking.Wait(weights.PublishAsync(WeightsKind.Target, targetWeights is null ? model.Step : targetVersion, targetWeights ?? current, cancellationToken));
+    }
+
+    /// <summary>Trains until the run's data is collected and its learner steps are done.</summary>
+    public void Run(CancellationToken cancellationToken)
+    {
+        var config = setup.Config.Learner;
+        var totalEnvSteps = setup.Config.Run.EnvSteps;
+        var priorities = new float[config.BatchSize];
+        var wait = new Stopwatch();
+        clock.SetLearnerSteps(model.Step);
+
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var collected = clock.EnvSteps;
+            var desired = setup.DesiredLearnerSteps(Math.Min(collected, totalEnvSteps));
+            if (collected >= totalEnvSteps && model.Step >= desired)
+            {
+                break;
+            }
+
+            if (model.Step >= desired)
+            {
+                // Ahead of the data: wait for the actors rather than overfit what is there.
+                cancellationToken.WaitHandle.WaitOne(1);
+                continue;
+            }
+
+            wait.Restart();
+            var batch = Blocking.Wait(batches.TakeAsync(cancellationToken));
+            stats.AddLearnerWait(wait.Elapsed.TotalSeconds);
+
+            var result = model.TrainStep(new TrainBatch
+            {
+                BatchSize = batch.BatchSize,
+                Observations = batch.Observations,
+                Actions = batch.Actions,
+                Masks = batch.Masks,
+                TargetValuePrefix = batch.TargetValuePrefixes,
+                TargetValue = batch.TargetValues,
+                TargetPolicy = batch.TargetPolicies,
+                Weights = batch.Weights,
+            }, priorities);
+
+            Blocking.Wait(replay.UpdatePrioritiesAsync(batch.Ids, (float[])priorities.Clone(), cancellationToken));
+            var step = result.Step;
+            clock.SetLearnerSteps(step);
+            var summary = new TrainStepSummary(step, result.Total, result.Policy, result.Value, result.ValuePrefix, result.Consistency,
+                result.GradNorm, result.LearningRate);
+            stats.RecordTrainStep(summary);
+            Stepped?.Invoke(summary);
+
+            if (step % config.SelfplayWeightsEvery == 0)
+            {
+                Blocking.Wait(weights.PublishAsync(WeightsKind.SelfPlay, step, model.ExportWeights(), cancellationToken));
+            }
+
+            if (step % config.TargetWeightsEvery == 0)
+            {
+                Blocking.Wait(weights.PublishAsync(WeightsKind.Target, step, model.ExportWeights(), cancellationToken));
+            }
+
+            if (step % setup.Config.Eval.Every == 0)
+            {
+                Evaluate?.Invoke(step, model.ExportWeights());
+            }
+
+            if (step % config.CheckpointEvery == 0)
+            {
+                Checkpoint?.Invoke(step);
+            }
+        }
+    }
+}

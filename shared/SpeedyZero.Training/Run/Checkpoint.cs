@@ -1,0 +1,132 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using SpeedyZero.Core.Replay;
+using SpeedyZero.Core.Segments;
+using SpeedyZero.Engine;
+using SpeedyZero.Training.Roles.Replay;
+
+namespace SpeedyZero.Training.Run;
+
+/// <summary>
+/// A checkpoint folder: model.ckpt (weights, optimiser state, step), target.weights (the target
+/// network), replay.bin (priority index and segments) and state.json (counters). Written to a
+/// temporary folder and renamed into place, so a crash mid-write keeps the previous checkpoint.
+/// </summary>
+public static class Checkpoint
+{
+    private const uint ReplayMagic = 0x505A5352; // "RSZP" little-endian
+    private const int ReplayVersion = 1;
+
+    public static void Save(string path, EfficientZeroModel model, byte[] targetWeights, ReplaySnapshot replay, RunState state)
+    {
+        var temporary = path + ".tmp";
+        if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
+        Directory.CreateDirectory(temporary);
+
+        model.SaveCheckpoint(Path.Combine(temporary, "model.ckpt"));
+        File.WriteAllBytes(Path.Combine(temporary, "target.weights"), targetWeights);
+        using (var file = File.Create(Path.Combine(temporary, "replay.bin")))
+        {
+            WriteReplay(file, replay);
+        }
+
+        File.WriteAllText(Path.Combine(temporary, "state.json"), JsonSerializer.Serialize(state, JsonOptions));
+
+        var previous = path + ".old";
+        if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
+        if (Directory.Exists(path)) Directory.Move(path, previous);
+        Directory.Move(temporary, path);
+        if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
+    }
+
+    public static bool Exists(string path) => File.Exists(Path.Combine(path, "state.json"));
+
+    public static RunState LoadState(string path) =>
+        JsonSerializer.Deserialize<RunState>(File.ReadAllText(Path.Combine(path, "state.json")), JsonOptions)
+        ?? throw new InvalidDataException($"{path}/state.json is empty");
+
+    public static void LoadModel(string path, EfficientZeroModel model) => model.LoadCheckpoint(Path.Combine(path, "model.ckpt"));
+
+    public static byte[] LoadTargetWeights(string path) => File.ReadAllBytes(Path.Combine(path, "target.weights"));
+
+    public static ReplaySnapshot LoadReplay(string path)
+    {
+        using var file = File.OpenRead(Path.Combine(path, "replay.bin"));
+        return ReadReplay(file, Path.Combine(path, "replay.bin"));
+    }
+
+    private static void WriteReplay(Stream output, ReplaySnapshot replay)
+    {
+        Span<byte> header = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt32LittleEndian(header, ReplayMagic);
+        BinaryPrimitives.WriteInt32LittleEndian(header[4..], ReplayVersion);
+        output.Write(header);
+        WriteBlock(output, replay.Index.ToBytes());
+        BinaryPrimitives.WriteInt32LittleEndian(header, replay.Segments.Count);
+        output.Write(header[..4]);
+        foreach (var segment in replay.Segments)
+        {
+            WriteBlock(output, SegmentCodec.Encode(segment));
+        }
+    }
+
+    private static ReplaySnapshot ReadReplay(Stream input, string name)
+    {
+        var header = ReadExactly(input, 8, name);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(header) != ReplayMagic || BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(4)) != ReplayVersion)
+        {
+            throw new InvalidDataException($"{name}: not a version-{ReplayVersion} replay snapshot");
+        }
+
+        var index = PriorityIndexState.FromBytes(ReadBlock(input, name));
+        var count = BinaryPrimitives.ReadInt32LittleEndian(ReadExactly(input, 4, name));
+        if (count < 0) throw new InvalidDataException($"{name}: negative segment count");
+        var segments = new List<Segment>(Math.Min(count, 1 << 20));
+        for (var i = 0; i < count; i++)
+        {
+            segments.Add(SegmentCodec.Decode(ReadBlock(input, name)));
+        }
+
+        return new ReplaySnapshot(index, segments);
+    }
+
+    private static void WriteBlock(Stream output, ReadOnlySpan<byte> block)
+    {
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteInt32LittleEndian(length, block.Length);
+        output.Write(length);
+        output.Write(block);
+    }
+
+    private static byte[] ReadBlock(Stream input, string name)
+    {
+        var length = BinaryPrimitives.ReadInt32LittleEndian(ReadExactly(input, 4, name));
+        if (length < 0 || length > input.Length - input.Position)
+        {
+            throw new InvalidDataException($"{name}: block of {length} bytes at offset {input.Position - 4} runs past the end of the file");
+        }
+
+        return ReadExactly(input, length, name);
+    }
+
+    private static byte[] ReadExactly(Stream input, int count, string name)
+    {
+        var buffer = new byte[count];
+        try
+        {
+            input.ReadExactly(buffer);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"{name}: truncated at offset {input.Position}", e);
+        }
+
+        return buffer;
+    }
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = true,
+    };
+}
