@@ -52,17 +52,20 @@ public sealed class ActorRole(
             stacks.Reset(i, buffers.Observation(i));
         }
 
-        // How far the learner may fall behind before actors wait: two actor steps' worth.
+        // How far the learner may fall behind before actors wait: two actor steps' worth. Actors
+        // never wait before the learner's first step: until then the replay may not yet hold a
+        // batch (steps of unfinished episodes are still in the segment builders).
         var allowance = 2 * parallel * config.Learner.TrainRatio + 2;
+        var learnerStart = clock.LearnerSteps;
         var searchSeed = (ulong)seed * 0x9E3779B97F4A7C15UL;
         var throttle = new Stopwatch();
 
         while (!cancellationToken.IsCancellationRequested && clock.EnvSteps < total)
         {
-            if (setup.DesiredLearnerSteps(clock.EnvSteps) - clock.LearnerSteps > allowance)
+            if (LearnerBehind())
             {
                 throttle.Restart();
-                while (setup.DesiredLearnerSteps(clock.EnvSteps) - clock.LearnerSteps > allowance && !cancellationToken.IsCancellationRequested)
+                while (LearnerBehind() && !cancellationToken.IsCancellationRequested)
                 {
                     cancellationToken.WaitHandle.WaitOne(1);
                 }
@@ -109,6 +112,12 @@ public sealed class ActorRole(
             }
 
             clock.AddEnvSteps(parallel);
+        }
+
+        bool LearnerBehind()
+        {
+            var learner = clock.LearnerSteps;
+            return learner > learnerStart && setup.DesiredLearnerSteps(clock.EnvSteps) - learner > allowance;
         }
     }
 }

@@ -45,11 +45,11 @@ public sealed class ReanalyzerRole(
         var scratch = new Scratch(setup, model.Shape, rows);
         var searchSeed = (ulong)seed * 0xD1B54A32D192ED03UL;
         var wait = new Stopwatch();
-        var warmup = Math.Max(setup.Config.Replay.WarmupTransitions, batchSize);
+        var warmup = setup.Config.Replay.WarmupTransitions;
 
         while (!cancellationToken.IsCancellationRequested)
         {
-            if (Blocking.Wait(replay.GetStatusAsync(cancellationToken)).Transitions < warmup)
+            if (clock.EnvSteps < warmup || Blocking.Wait(replay.GetStatusAsync(cancellationToken)).Transitions < batchSize)
             {
                 cancellationToken.WaitHandle.WaitOne(5);
                 continue;

@@ -1,0 +1,51 @@
+using SpeedyZero.Training.Config;
+using SpeedyZero.Training.Setup;
+
+namespace SpeedyZero.Training.Tests.Config;
+
+public class PresetTests
+{
+    [Fact]
+    public void PresetsIncludeCartPoleAndEveryMinAtarGame() =>
+        Assert.Superset(new HashSet<string> { "cartpole", "breakout", "asterix", "freeway", "seaquest", "space_invaders", "catch" },
+            ConfigLoader.Presets.ToHashSet());
+
+    [Theory]
+    [MemberData(nameof(AllPresets))]
+    public void EveryPresetLoadsValidatesAndRoundTrips(string preset)
+    {
+        var config = ConfigLoader.Load(preset, null, new Dictionary<string, string>(), []);
+        var setup = new TrainingSetup(config);
+
+        var again = new LayeredYaml().AddYaml(ConfigLoader.ToYaml(config), "saved").Build<TrainingConfig>();
+
+        Assert.Equal(ConfigLoader.ToYaml(config), ConfigLoader.ToYaml(again));
+        Assert.Equal(setup.ActionCount, setup.ModelConfig.ActionCount);
+    }
+
+    [Fact]
+    public void UnknownPresetListsTheKnownOnes()
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Load("pong", null, new Dictionary<string, string>(), []));
+        Assert.Contains("cartpole", error.Message);
+    }
+
+    [Theory]
+    [InlineData("learner.batch_size=1", "learner.batch_size")]
+    [InlineData("env.name=pong", "env.name")]
+    [InlineData("optimizer.kind=rmsprop", "optimizer.kind")]
+    [InlineData("search.temperature_steps=[0.5]", "search.temperature_steps")]
+    [InlineData("replay.warmup_transitions=10", "replay.warmup_transitions")]
+    public void BadValuesAreNamed(string assignment, string field)
+    {
+        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Load("cartpole", null, new Dictionary<string, string>(), [assignment]));
+        Assert.Contains(field, error.Message);
+    }
+
+    public static TheoryData<string> AllPresets()
+    {
+        var data = new TheoryData<string>();
+        foreach (var preset in ConfigLoader.Presets) data.Add(preset);
+        return data;
+    }
+}

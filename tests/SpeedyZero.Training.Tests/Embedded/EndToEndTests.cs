@@ -1,0 +1,63 @@
+using SpeedyZero.Training.Run;
+
+namespace SpeedyZero.Training.Tests.Embedded;
+
+/// <summary>Short runs in which every role must do its part.</summary>
+public class EndToEndTests
+{
+    [Theory]
+    [InlineData("cartpole")]
+    [InlineData("breakout")]
+    public void EveryRoleWorksInAShortRun(string preset)
+    {
+        var config = TrainerRuns.Config(preset, [.. TrainerRuns.Tiny, "run.env_steps=400", "learner.checkpoint_every=40", "env.max_episode_steps=100"]);
+
+        var (summary, folder) = TrainerRuns.Train(config);
+
+        Assert.Equal(400, summary.EnvSteps);
+        Assert.Equal((long)Math.Ceiling((400 - 64) * config.Learner.TrainRatio), summary.LearnerSteps);
+        Assert.True(summary.ReplayTransitions > 64, $"replay holds {summary.ReplayTransitions} transitions");
+        Assert.True(summary.FinalEpisodes == 2 && double.IsFinite(summary.FinalReturnMean), "a final evaluation ran");
+
+        var records = MetricsLog.Read(folder.MetricsPath);
+        var learner = records.Where(r => r.Kind == "learner").ToList();
+        Assert.NotEmpty(learner);
+        Assert.All(learner, r => Assert.True(double.IsFinite(r.Get("loss_total")!.Value), "losses are finite"));
+        var progress = records.Where(r => r.Kind == "progress").ToList();
+        Assert.Contains(records, r => r.Kind == "eval");
+
+        // Priorities were written back: the stored priorities are no longer all the initial maximum.
+        var replay = Checkpoint.LoadReplay(folder.CheckpointPath);
+        Assert.True(replay.Index.Priorities.Distinct().Count() > 1, "priorities changed after training");
+        Assert.True(File.Exists(folder.CurvesPath) && new FileInfo(folder.CurvesPath).Length > 1000, "curves were drawn");
+        Assert.True(Checkpoint.LoadState(folder.CheckpointPath).LearnerSteps == summary.LearnerSteps, "final checkpoint is at the last step");
+        _ = progress;
+    }
+
+    [Fact]
+    public void ResumeContinuesFromTheSavedStepWithTheSameConfig()
+    {
+        var config = TrainerRuns.Config("cartpole", [.. TrainerRuns.Tiny, "run.env_steps=300", "learner.checkpoint_every=20"]);
+        var (first, folder) = TrainerRuns.Train(config);
+        var saved = Checkpoint.LoadState(folder.CheckpointPath);
+        Assert.Equal(first.LearnerSteps, saved.LearnerSteps);
+
+        var resumedConfig = Training.Config.ConfigLoader.Load(null, folder.ConfigPath, new Dictionary<string, string>(), ["run.env_steps=500"]);
+        var (second, _) = TrainerRuns.Train(resumedConfig, folder, resume: true);
+
+        Assert.True(second.Resumed);
+        Assert.Equal(500, second.EnvSteps);
+        Assert.Equal((long)Math.Ceiling((500 - 64) * config.Learner.TrainRatio), second.LearnerSteps);
+        Assert.True(second.LearnerSteps > saved.LearnerSteps);
+        Assert.Equal(config with { Run = config.Run with { EnvSteps = 500 } }, resumedConfig, new ConfigEquality());
+    }
+
+    // Records compare lists by reference; compare configurations through their YAML form.
+    private sealed class ConfigEquality : IEqualityComparer<Training.Config.TrainingConfig>
+    {
+        public bool Equals(Training.Config.TrainingConfig? x, Training.Config.TrainingConfig? y) =>
+            Training.Config.ConfigLoader.ToYaml(x!) == Training.Config.ConfigLoader.ToYaml(y!);
+
+        public int GetHashCode(Training.Config.TrainingConfig obj) => 0;
+    }
+}

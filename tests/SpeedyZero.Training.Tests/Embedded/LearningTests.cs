@@ -1,0 +1,25 @@
+namespace SpeedyZero.Training.Tests.Embedded;
+
+/// <summary>
+/// Catch is always winnable: a working learner reaches a greedy return near 1 in a few thousand
+/// steps, while the same run with a learning rate too small to move the weights stays near the random policy's score.
+/// </summary>
+public class LearningTests
+{
+    [Fact]
+    public void WorkingLearnerMastersCatch()
+    {
+        var (summary, _) = TrainerRuns.Train(TrainerRuns.Config("catch", "run.env_steps=2500"));
+
+        Assert.True(summary.FinalReturnMean >= 0.9,
+            $"greedy return {summary.FinalReturnMean:0.##} after {summary.EnvSteps} env steps; best {summary.BestReturnMean:0.##}");
+    }
+
+    [Fact]
+    public void LearnerThatCannotUpdateDoesNot()
+    {
+        var (summary, _) = TrainerRuns.Train(TrainerRuns.Config("catch", "run.env_steps=1000", "optimizer.learning_rate=1e-9"));
+
+        Assert.True(summary.FinalReturnMean < 0.6, $"greedy return {summary.FinalReturnMean:0.##} without learning");
+    }
+}
