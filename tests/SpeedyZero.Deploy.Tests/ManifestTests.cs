@@ -373,7 +373,7 @@ public partial class ManifestTests
             .SelectMany(c => c.Container.At("volumeMounts").Items()).Single(m => m.At("name").Str() == claim).At("mountPath").Str()!;
         Assert.Equal("/data", MountOf("StatefulSet/nats", "data"));
         Assert.Equal("/data", MountOf("StatefulSet/redis", "data"));
-        var checkpointDir = Yaml.Load(Repo.Read("k8s/base/config/config.yaml")).At("learner", "checkpointDir").Str();
+        var checkpointDir = Yaml.Load(Repo.Read("k8s/base/config/config.yaml")).At("learner", "checkpoint_dir").Str();
         Assert.Equal(checkpointDir, MountOf("StatefulSet/learner", "checkpoints"));
     }
 

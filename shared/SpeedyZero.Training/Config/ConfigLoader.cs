@@ -40,6 +40,29 @@ public static class ConfigLoader
         return layers.Build<TrainingConfig>().Validate();
     }
 
+    /// <summary>
+    /// A service host's configuration: the file's own <c>preset</c> key (or SPEEDYZERO__PRESET)
+    /// goes underneath the file; the engine section overrides run.threads and model.device; the
+    /// service sections are validated too.
+    /// </summary>
+    public static TrainingConfig LoadService(string? file, IReadOnlyDictionary<string, string> environment, IEnumerable<string> overrides)
+    {
+        var overrideList = overrides.ToList();
+        var probe = new LayeredYaml();
+        if (file is not null) probe.AddFile(file);
+        probe.AddEnvironment(environment);
+        foreach (var assignment in overrideList) probe.AddOverride(assignment);
+        var preset = probe.Build<TrainingConfig>().Preset;
+        var config = Load(preset, file, environment, overrideList).ValidateService();
+        return config with
+        {
+            Run = config.Run with { Threads = config.Engine.Threads ?? config.Run.Threads },
+            Model = config.Engine.Device is { } device
+                ? config.Model with { Device = device == "cuda" ? Engine.EngineDevice.Cuda : Engine.EngineDevice.Cpu }
+                : config.Model,
+        };
+    }
+
     /// <summary>The process's environment variables (the SPEEDYZERO__ ones are used).</summary>
     public static IReadOnlyDictionary<string, string> ProcessEnvironment() =>
         Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()

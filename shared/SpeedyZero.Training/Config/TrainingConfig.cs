@@ -4,12 +4,12 @@ namespace SpeedyZero.Training.Config;
 /// Everything a training run is configured by, one section per concern. Loaded in layers
 /// (preset, file, environment, --set) by <see cref="ConfigLoader"/>; keys are snake_case.
 /// </summary>
-public sealed record TrainingConfig
+public sealed partial record TrainingConfig
 {
     public RunSection Run { get; init; } = new();
     public EnvSection Env { get; init; } = new();
     public ModelSection Model { get; init; } = new();
-    public Engine.OptimizerConfig Optimizer { get; init; } = Engine.OptimizerConfig.Default;
+    public global::SpeedyZero.Engine.OptimizerConfig Optimizer { get; init; } = global::SpeedyZero.Engine.OptimizerConfig.Default;
     public SearchSection Search { get; init; } = new();
     public AlgorithmSection Algorithm { get; init; } = new();
     public ReplaySection Replay { get; init; } = new();
@@ -333,6 +333,9 @@ public sealed record LearnerSection
 
     /// <summary>Checkpoint every this many learner steps (and at the end).</summary>
     public int CheckpointEvery { get; init; } = 1_000;
+
+    /// <summary>Learner service: folder its checkpoints go to and resume from (the embedded trainer uses the run folder).</summary>
+    public string CheckpointDir { get; init; } = "checkpoints";
 
     public void Validate()
     {

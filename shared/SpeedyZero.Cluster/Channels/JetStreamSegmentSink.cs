@@ -1,0 +1,48 @@
+using SpeedyZero.Cluster.Wire;
+using SpeedyZero.Core.Segments;
+using SpeedyZero.Messaging.JetStream;
+using SpeedyZero.Messaging.Nats;
+using SpeedyZero.Metrics;
+using SpeedyZero.Training.Channels;
+
+namespace SpeedyZero.Cluster.Channels;
+
+/// <summary>
+/// Actor side of the segment stream: publishes each segment with <c>Nats-Msg-Id</c> = segment id
+/// and returns once JetStream acknowledged it; a timeout or a lost connection retries the same
+/// id, so the stream keeps one copy.
+/// </summary>
+public sealed class JetStreamSegmentSink(ClusterContext context, Func<long> weightsVersion) : ISegmentSink
+{
+    private readonly Counter published = context.Metrics.CreateCounter("speedyzero_segments_published_total",
+        "Trajectory segments published to JetStream (acknowledged by the server).");
+    private readonly Counter retries = context.Metrics.CreateCounter("speedyzero_segment_publish_retries_total",
+        "Segment publishes retried after a timeout or a lost connection.");
+
+    public async ValueTask PublishAsync(Segment segment, CancellationToken cancellationToken)
+    {
+        var data = SegmentWire.Encode(segment, weightsVersion());
+        var id = segment.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var delay = TimeSpan.FromMilliseconds(50);
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await context.JetStream.PublishAsync(context.Names.SegmentSubject, data, msgId: id, cancellationToken: cancellationToken);
+                published.Inc();
+                return;
+            }
+            catch (Exception e) when (e is NatsException or TimeoutException or JetStreamApiException && !cancellationToken.IsCancellationRequested)
+            {
+                retries.Inc();
+                if (attempt % 20 == 0)
+                {
+                    Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(context.Logger, "Publishing segment {Segment} failed, retrying: {Error}", id, e.Message);
+                }
+
+                await Task.Delay(delay, cancellationToken);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
+            }
+        }
+    }
+}

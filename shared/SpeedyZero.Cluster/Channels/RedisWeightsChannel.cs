@@ -1,0 +1,159 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using SpeedyZero.Messaging.MessagePack;
+using SpeedyZero.Messaging.MessagePack.Formatters;
+using SpeedyZero.Messaging.Messages;
+using SpeedyZero.Messaging.Nats;
+using SpeedyZero.Training.Channels;
+
+namespace SpeedyZero.Cluster.Channels;
+
+/// <summary>
+/// Versioned weights: the learner writes the blob to Redis (<c>{p}:weights:{kind}:{version}</c>,
+/// the previous version is kept one publication longer, older ones deleted), points
+/// <c>{p}:weights:{kind}:latest</c> at it and announces it on <c>{p}.weights.{kind}</c>.
+/// Subscribers remember the newest announcement (a core-NATS subscription that drops when slow,
+/// so the learner never waits for them), poll the latest key now and then for announcements they
+/// missed, and fetch the blob only when it is newer than what they hold; length and SHA-256 are checked.
+/// </summary>
+public sealed class RedisWeightsChannel : IWeightsChannel, IAsyncDisposable
+{
+    private static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(1);
+    private readonly ClusterContext context;
+    private readonly long[] announced = [-1, -1];
+    private readonly List<long>[] published = [[], []];
+    private readonly long[] lastPoll = [0, 0];
+    private readonly List<NatsSubscription> subscriptions = [];
+    private readonly CancellationTokenSource stop = new();
+    private readonly List<Task> loops = [];
+
+    public RedisWeightsChannel(ClusterContext context)
+    {
+        this.context = context;
+    }
+
+    /// <summary>Newest version announced (or found in Redis) for <paramref name="kind"/>; -1 before any.</summary>
+    public long LatestSeen(WeightsKind kind) => Interlocked.Read(ref announced[(int)kind]);
+
+    /// <summary>Subscribes to the announcements of the given kinds (subscribers only; the learner does not need this).</summary>
+    public async Task SubscribeAsync(CancellationToken cancellationToken, params WeightsKind[] kinds)
+    {
+        foreach (var kind in kinds)
+        {
+            var subject = context.Names.WeightsAnnounce(kind);
+            context.DecodeErrors.Track(subject);
+            var subscription = await context.Nats.SubscribeAsync(subject, capacity: 16, cancellationToken: cancellationToken);
+            subscriptions.Add(subscription);
+            loops.Add(Task.Run(() => ListenAsync(kind, subject, subscription, stop.Token)));
+        }
+    }
+
+    public async ValueTask PublishAsync(WeightsKind kind, long version, byte[] weights, CancellationToken cancellationToken)
+    {
+        var names = context.Names;
+        var key = names.WeightsBlob(kind, version);
+        await context.RedisAsync(r => r.SetAsync(key, weights, cancellationToken: cancellationToken));
+        await context.RedisAsync(r => r.SetAsync(names.WeightsLatest(kind), version.ToString(CultureInfo.InvariantCulture), cancellationToken: cancellationToken));
+        // Keep the previous version for subscribers fetching it right now; delete the one before.
+        var kept = published[(int)kind];
+        if (kept.Count == 0 || kept[^1] != version) kept.Add(version);
+        while (kept.Count > 2)
+        {
+            var doomed = names.WeightsBlob(kind, kept[0]);
+            kept.RemoveAt(0);
+            await context.RedisAsync(r => r.DelAsync([doomed], cancellationToken));
+        }
+
+        var announcement = new WeightsAnnouncement
+        {
+            Version = version,
+            RedisKey = key,
+            ByteLength = weights.Length,
+            Sha256 = SHA256.HashData(weights),
+            LearnerStep = version,
+            CreatedAt = DateTimeOffset.UtcNow,
+        };
+        await context.Nats.PublishAsync(names.WeightsAnnounce(kind), MessagePackCodec.Serialize(announcement, WeightsAnnouncementFormatter.Instance),
+            cancellationToken: cancellationToken);
+    }
+
+    public async ValueTask<WeightsVersion?> GetNewerAsync(WeightsKind kind, long haveVersion, CancellationToken cancellationToken)
+    {
+        var slot = (int)kind;
+        var now = Environment.TickCount64;
+        if (LatestSeen(kind) <= haveVersion && now - Interlocked.Read(ref lastPoll[slot]) < PollEvery.TotalMilliseconds)
+        {
+            return null;
+        }
+
+        // Redis holds the truth: read the latest version there, then its blob.
+        Interlocked.Exchange(ref lastPoll[slot], now);
+        var latestText = await context.RedisAsync(r => r.GetStringAsync(context.Names.WeightsLatest(kind), cancellationToken));
+        if (latestText is null || !long.TryParse(latestText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var latest))
+        {
+            return null;
+        }
+
+        Raise(slot, latest);
+        if (latest <= haveVersion)
+        {
+            return null;
+        }
+
+        var blob = await context.RedisAsync(r => r.GetAsync(context.Names.WeightsBlob(kind, latest), cancellationToken));
+        return blob is null ? null : new WeightsVersion(latest, blob.Value.ToArray());
+    }
+
+    private async Task ListenAsync(WeightsKind kind, string subject, NatsSubscription subscription, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var message in subscription.ReadAllAsync(cancellationToken))
+            {
+                try
+                {
+                    var announcement = MessagePackCodec.Deserialize(message.Data.Span, WeightsAnnouncementFormatter.Instance);
+                    Raise((int)kind, announcement.Version);
+                    Interlocked.Exchange(ref lastPoll[(int)kind], 0); // fetch on the next GetNewer
+                }
+                catch (FormatException e)
+                {
+                    context.DecodeErrors.Reject(subject, e);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+        catch (Exception e)
+        {
+            context.Logger.LogError(e, "Weights announcements on {Subject} stopped", subject);
+        }
+    }
+
+    private void Raise(int slot, long version)
+    {
+        long seen;
+        while ((seen = Interlocked.Read(ref announced[slot])) < version && Interlocked.CompareExchange(ref announced[slot], version, seen) != seen)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        foreach (var subscription in subscriptions) await subscription.DisposeAsync();
+        try
+        {
+            await Task.WhenAll(loops).WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (Exception)
+        {
+            // stopping
+        }
+
+        stop.Dispose();
+    }
+}
