@@ -104,6 +104,13 @@ public sealed record ModelConfig
     /// <summary>Reject NaN or infinite inputs with an error instead of propagating them.</summary>
     public bool RejectNan { get; init; }
 
+    /// <summary>
+    /// Inference with eval-mode batch normalisation folded into the conv and linear layers before it
+    /// (the same function up to float rounding, measurably faster; docs/engine-runtime.md). False
+    /// runs the network's modules as trained, e.g. to compare the two.
+    /// </summary>
+    public bool FusedInference { get; init; } = true;
+
     /// <summary>Optimiser and schedule.</summary>
     public OptimizerConfig Optimizer { get; init; } = OptimizerConfig.Default;
 
@@ -188,6 +195,9 @@ public sealed record ModelConfig
         NativeConfigText.Line(text, "augment_shift", AugmentShift);
         NativeConfigText.Line(text, "augment_intensity", AugmentIntensity);
         NativeConfigText.Line(text, "reject_nan", RejectNan);
+        // Written only when off: the default needs no line, so the text stays readable by an engine
+        // built before the field existed.
+        if (!FusedInference) NativeConfigText.Line(text, "fused_inference", FusedInference);
         Optimizer.WriteNative(text);
         NativeConfigText.Line(text, "device", Device == EngineDevice.Cuda ? "cuda" : "cpu");
         NativeConfigText.Line(text, "seed", Seed.ToString(CultureInfo.InvariantCulture));

@@ -104,6 +104,7 @@ const std::map<std::string, Setter>& setters() {
       {"augment_shift", int_field(&Config::augment_shift)},
       {"augment_intensity", double_field(&Config::augment_intensity)},
       {"reject_nan", bool_field(&Config::reject_nan)},
+      {"fused_inference", bool_field(&Config::fused_inference)},
       {"optimizer",
        [](Config& c, const std::string& k, const std::string& v) {
          if (v == "sgd") c.optimizer = OptimizerKind::sgd;

@@ -41,6 +41,9 @@ struct Config {
   int64_t augment_shift = 4;
   double augment_intensity = 0.05;
   bool reject_nan = false;
+  // Inference folds eval-mode batch normalisation into the layers before it (same function,
+  // rounding aside); false runs the modules as trained, for comparison.
+  bool fused_inference = true;
 
   // Optimiser and schedule.
   OptimizerKind optimizer = OptimizerKind::sgd;

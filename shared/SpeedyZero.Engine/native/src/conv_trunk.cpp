@@ -56,19 +56,66 @@ struct ConvTrunk : Trunk {
     reward_feature_size = value_feature_size = policy_feature_size = c.head_channels * plane;
   }
 
-  torch::Tensor represent(const torch::Tensor& observations) override {
-    const auto x = observations.view({observations.size(0), obs_shape_[0], obs_shape_[1], obs_shape_[2]});
-    return run_blocks(representation_blocks, stem->forward(x));
+  torch::Tensor observation_planes(const torch::Tensor& observations) const {
+    return to_conv_layout(observations.view({observations.size(0), obs_shape_[0], obs_shape_[1], obs_shape_[2]}));
   }
 
-  torch::Tensor dynamics(const torch::Tensor& latent, const torch::Tensor& actions) override {
-    // The action is a constant plane a / |A|.
-    const auto plane = (actions.to(latent.dtype()) / static_cast<double>(actions_))
-                           .view({-1, 1, 1, 1})
-                           .expand({latent.size(0), 1, latent.size(2), latent.size(3)});
-    auto x = dynamics_bn(dynamics_conv(torch::cat({latent, plane}, 1)));
+  torch::Tensor represent(const torch::Tensor& observations) override {
+    return run_blocks(representation_blocks, stem->forward(observation_planes(observations)));
+  }
+
+  // The latent with the action appended as a constant plane a / |A|.
+  torch::Tensor with_action_plane(const torch::Tensor& latent, const torch::Tensor& actions) const {
+    const auto b = latent.size(0), c = latent.size(1), h = latent.size(2), w = latent.size(3);
+    const auto plane = (actions.to(latent.dtype()) / static_cast<double>(actions_)).view({-1, 1, 1, 1}).expand({b, 1, h, w});
+    if (!channels_last_enabled()) return torch::cat({latent, plane}, 1);
+    auto x = torch::empty({b, c + 1, h, w}, latent.options().memory_format(torch::MemoryFormat::ChannelsLast));
+    x.narrow(1, 0, c).copy_(latent);
+    x.narrow(1, c, 1).copy_(plane);
+    return x;
+  }
+
+  torch::Tensor dynamics(const torch::Tensor& latent_in, const torch::Tensor& actions) override {
+    const auto latent = to_conv_layout(latent_in);
+    auto x = dynamics_bn(dynamics_conv(with_action_plane(latent, actions)));
     x = torch::relu(x + latent);
     return run_blocks(dynamics_blocks, x);
+  }
+
+  void fuse() override {
+    stem_f = sz::fuse(stem);
+    representation_f = sz::fuse(representation_blocks);
+    dynamics_f = sz::fuse(dynamics_conv, dynamics_bn);
+    dynamics_blocks_f = sz::fuse(dynamics_blocks);
+    reward_f = sz::fuse(reward_reduction);
+    prediction_blocks_f = sz::fuse(prediction_blocks);
+    value_f = sz::fuse(value_reduction);
+    policy_f = sz::fuse(policy_reduction);
+  }
+
+  // The folded path: activations in the inference layout (layers.h) between the first conv and
+  // the last; latents and head features come back dense.
+  torch::Tensor represent_fused(const torch::Tensor& observations) override {
+    const auto x = observations.view({observations.size(0), obs_shape_[0], obs_shape_[1], obs_shape_[2]});
+    return dense(run_blocks(representation_f, stem_f(to_inference_layout(x))));
+  }
+
+  torch::Tensor dynamics_fused(const torch::Tensor& latent_in, const torch::Tensor& actions) override {
+    const auto b = latent_in.size(0), c = latent_in.size(1), h = latent_in.size(2), w = latent_in.size(3);
+    const auto plane = (actions.to(latent_in.dtype()) / static_cast<double>(actions_)).view({-1, 1, 1, 1}).expand({b, 1, h, w});
+    const auto latent = to_inference_layout(latent_in.contiguous());
+    auto x = dynamics_f(to_inference_layout(torch::cat({latent_in, plane}, 1)));
+    x.add_(latent).relu_();
+    return dense(run_blocks(dynamics_blocks_f, x));
+  }
+
+  torch::Tensor reward_features_fused(const torch::Tensor& latent) override {
+    return dense(reward_f(to_inference_layout(latent))).flatten(1);
+  }
+
+  std::pair<torch::Tensor, torch::Tensor> prediction_features_fused(const torch::Tensor& latent) override {
+    const auto x = run_blocks(prediction_blocks_f, to_inference_layout(latent));
+    return {dense(value_f(x)).flatten(1), dense(policy_f(x)).flatten(1)};
   }
 
   torch::Tensor reward_features(const torch::Tensor& latent) override {
@@ -86,6 +133,11 @@ struct ConvTrunk : Trunk {
   nn::ModuleList representation_blocks{nullptr}, dynamics_blocks{nullptr}, prediction_blocks{nullptr};
   nn::Conv2d dynamics_conv{nullptr};
   nn::BatchNorm2d dynamics_bn{nullptr};
+
+  // The folded inference path (fuse()).
+  FusedSequential stem_f, reward_f, value_f, policy_f;
+  std::vector<FusedResidualBlock> representation_f, dynamics_blocks_f, prediction_blocks_f;
+  FusedConv dynamics_f;
 };
 
 }  // namespace

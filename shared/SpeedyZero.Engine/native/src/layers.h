@@ -2,6 +2,7 @@
 #pragma once
 #include <torch/torch.h>
 
+#include <functional>
 #include <vector>
 
 namespace sz {
@@ -28,6 +29,66 @@ TORCH_MODULE(Mlp);
 
 // Runs the residual blocks of a stack in order.
 torch::Tensor run_blocks(torch::nn::ModuleList& blocks, torch::Tensor x);
+
+// ---- Inference with eval-mode batch normalisation folded into the layer before it ----
+// y = gamma (x - mean) / sqrt(var + eps) + beta after a conv or linear layer is the same layer
+// with weight * scale and bias * scale + shift (scale = gamma / sqrt(var + eps), shift = beta -
+// mean * scale), computed in double from the running statistics. Built from the modules' current
+// weights; the owner rebuilds them whenever the weights change.
+
+// Memory layout of the conv families' activations: NHWC ("channels last") lets oneDNN convolve
+// without reordering its input and output on every call. The result does not depend on it.
+bool channels_last_enabled();
+void set_channels_last_enabled(bool enabled);  // for A/B measurements
+torch::Tensor to_conv_layout(const torch::Tensor& x);
+
+// Folded inference keeps conv activations as oneDNN tensors in oneDNN's blocked layout from the
+// first conv to the last (no reorder around every conv; weights reordered once, in fuse()).
+// Measured faster than channels-last at batch 256 and slower at 16 (docs/engine-runtime.md):
+// from batch 64 up by default; smaller batches stay dense (channels-last).
+int64_t mkldnn_inference_min_batch();                 // < 0: never
+void set_mkldnn_inference_min_batch(int64_t batch);  // for A/B measurements
+torch::Tensor to_inference_layout(const torch::Tensor& x);  // x: dense [B, C, H, W]
+torch::Tensor dense(const torch::Tensor& x);
+
+struct FusedConv {
+  torch::Tensor weight, bias;  // bias always defined (zero when neither the conv nor a BN has one)
+  torch::Tensor mkldnn_weight;  // the weight reordered for oneDNN (undefined without oneDNN)
+  std::vector<int64_t> stride, padding;
+  torch::Tensor operator()(const torch::Tensor& x) const;
+};
+FusedConv fuse(const torch::nn::Conv2d& conv, const torch::nn::BatchNorm2d& bn);  // bn may be null
+
+struct FusedLinear {
+  torch::Tensor weight, bias;
+  torch::Tensor operator()(const torch::Tensor& x) const;
+};
+FusedLinear fuse(const torch::nn::Linear& linear, const torch::nn::BatchNorm1d& bn);  // bn may be null
+
+// conv-BN-ReLU-conv-BN + shortcut, ReLU, folded.
+struct FusedResidualBlock {
+  FusedConv conv1, conv2, shortcut;  // shortcut.weight undefined: identity
+  torch::Tensor operator()(const torch::Tensor& x) const;
+};
+FusedResidualBlock fuse(ResidualBlockImpl& block);
+std::vector<FusedResidualBlock> fuse(torch::nn::ModuleList& blocks);
+torch::Tensor run_blocks(const std::vector<FusedResidualBlock>& blocks, torch::Tensor x);
+
+// A Sequential of Conv2d / Linear (each optionally followed by its BatchNorm), ReLU (the only
+// Functional this project puts in a Sequential), ResidualBlock and other modules (run as they
+// are, e.g. pooling), folded into steps.
+struct FusedSequential {
+  std::vector<std::function<torch::Tensor(const torch::Tensor&)>> steps;
+  torch::Tensor operator()(torch::Tensor x) const;
+};
+FusedSequential fuse(torch::nn::Sequential& sequential);
+
+// Eval-mode BN alone as y = x * scale + shift.
+struct FusedAffine {
+  torch::Tensor scale, shift;
+  torch::Tensor operator()(const torch::Tensor& x) const { return torch::addcmul(shift, x, scale); }
+};
+FusedAffine fuse(const torch::nn::BatchNorm1d& bn);
 
 // Scales each latent into [0, 1] per sample (EfficientZero's state normalisation), which keeps
 // the dynamics unroll from drifting in scale.

@@ -63,6 +63,12 @@ void Model::set_training(bool training) {
   training_ = training;
 }
 
+void Model::ensure_fused() {
+  if (fused_ready_) return;
+  network_->fuse();
+  fused_ready_ = true;
+}
+
 torch::Tensor Model::input(const float* data, int64_t length, int64_t batch, int64_t per_item, const char* name) const {
   if (data == nullptr) throw invalid_argument(std::string(name) + " is null");
   check_length(name, length, batch * per_item);
@@ -83,7 +89,10 @@ void Model::write_outputs(const sz_inference_outputs& o, int64_t batch, const to
       std::memset(out, 0, sizeof(float) * static_cast<size_t>(length));
       return;
     }
-    torch::from_blob(out, {batch, per_item}, torch::kFloat32).copy_(t.reshape({batch, per_item}));
+    if (t.numel() != batch * per_item) throw std::logic_error(std::string(name) + ": result has an unexpected size");
+    // Viewed with the result's own sizes, one strided copy writes any memory layout (a
+    // channels-last latent included) in the caller's row-major order.
+    torch::from_blob(out, t.sizes(), torch::kFloat32).copy_(t);
   };
   const auto s = shape();
   put("latent output", o.latent, o.latent_length, s.latent_size, latent);
@@ -100,7 +109,8 @@ void Model::initial_inference(const float* observations, int64_t observations_le
   c10::InferenceMode inference;
   set_training(false);
   const auto x = input(observations, observations_length, batch, config_.obs_size(), "observations");
-  const auto out = network_->initial(x);
+  if (config_.fused_inference) ensure_fused();
+  const auto out = config_.fused_inference ? network_->initial_fused(x) : network_->initial(x);
   const auto value = decode_logits(out.value_logits, config_.value_support);
   write_outputs(outputs, batch, out.latent, {}, {}, {}, value, out.policy_logits);
 }
@@ -125,7 +135,8 @@ void Model::recurrent_inference(const float* latent, int64_t latent_length, cons
   const auto h = input(hidden, hidden_length, batch, config_.lstm_hidden, "lstm hidden");
   const auto c = input(cell, cell_length, batch, config_.lstm_hidden, "lstm cell");
   const auto a = torch::from_blob(const_cast<int32_t*>(actions), {batch}, torch::kInt32).to(device_, torch::kLong);
-  const auto out = network_->recurrent(s, a, h, c);
+  if (config_.fused_inference) ensure_fused();
+  const auto out = config_.fused_inference ? network_->recurrent_fused(s, a, h, c) : network_->recurrent(s, a, h, c);
   const auto value_prefix = decode_logits(out.value_prefix_logits, config_.value_prefix_support);
   const auto value = decode_logits(out.value_logits, config_.value_support);
   write_outputs(outputs, batch, out.latent, out.hidden, out.cell, value_prefix, value, out.policy_logits);

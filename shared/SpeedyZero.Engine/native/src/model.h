@@ -39,6 +39,9 @@ class Model {
 
  private:
   void set_training(bool training);
+  // The folded inference path is a snapshot of the weights: rebuilt lazily after any change.
+  void weights_changed() { fused_ready_ = false; }
+  void ensure_fused();
   torch::Tensor input(const float* data, int64_t length, int64_t batch, int64_t per_item, const char* name) const;
   void write_outputs(const sz_inference_outputs& outputs, int64_t batch, const torch::Tensor& latent,
                      const torch::Tensor& hidden, const torch::Tensor& cell, const torch::Tensor& value_prefix,
@@ -55,6 +58,7 @@ class Model {
   at::Generator generator_;
   int64_t step_ = 0;
   bool training_ = true;
+  bool fused_ready_ = false;
   std::string exported_;
 };
 

@@ -52,6 +52,29 @@ RecurrentOutput NetworkImpl::recurrent(const torch::Tensor& latent, const torch:
   return out;
 }
 
+void NetworkImpl::fuse() {
+  trunk->fuse();
+  value_prefix_bn_f = sz::fuse(value_prefix_bn);
+  value_prefix_head_f = sz::fuse(value_prefix_head->layers);
+  value_head_f = sz::fuse(value_head->layers);
+  policy_head_f = sz::fuse(policy_head->layers);
+}
+
+InitialOutput NetworkImpl::initial_fused(const torch::Tensor& observations) {
+  auto latent = min_max_normalise(trunk->represent_fused(observations));
+  auto [value_features, policy_features] = trunk->prediction_features_fused(latent);
+  return {latent, value_head_f(value_features), policy_head_f(policy_features)};
+}
+
+RecurrentOutput NetworkImpl::recurrent_fused(const torch::Tensor& latent, const torch::Tensor& actions,
+                                             const torch::Tensor& hidden, const torch::Tensor& cell) {
+  auto next = min_max_normalise(trunk->dynamics_fused(latent, actions));
+  auto [h, c] = lstm(trunk->reward_features_fused(next), std::make_tuple(hidden, cell));
+  auto value_prefix = value_prefix_head_f(value_prefix_bn_f(h).relu_());
+  auto [value_features, policy_features] = trunk->prediction_features_fused(next);
+  return {next, h, c, value_prefix, value_head_f(value_features), policy_head_f(policy_features)};
+}
+
 torch::Tensor NetworkImpl::project(const torch::Tensor& latent) { return projection->forward(latent.flatten(1)); }
 
 torch::Tensor NetworkImpl::project_and_predict(const torch::Tensor& latent) {

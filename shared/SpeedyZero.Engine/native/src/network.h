@@ -39,11 +39,22 @@ struct NetworkImpl : torch::nn::Module {
   // Predictor over the projection (the SimSiam online side).
   torch::Tensor project_and_predict(const torch::Tensor& latent);
 
+  // Eval-mode inference with batch normalisation folded into the layers before it (layers.h).
+  // fuse() snapshots the current weights; call it again after they change.
+  void fuse();
+  InitialOutput initial_fused(const torch::Tensor& observations);
+  RecurrentOutput recurrent_fused(const torch::Tensor& latent, const torch::Tensor& actions,
+                                  const torch::Tensor& hidden, const torch::Tensor& cell);
+
   std::shared_ptr<Trunk> trunk;
   torch::nn::LSTMCell lstm{nullptr};
   torch::nn::BatchNorm1d value_prefix_bn{nullptr};
   Mlp value_prefix_head{nullptr}, value_head{nullptr}, policy_head{nullptr};
   torch::nn::Sequential projection{nullptr}, predictor{nullptr};
+
+ private:
+  FusedAffine value_prefix_bn_f;
+  FusedSequential value_prefix_head_f, value_head_f, policy_head_f;
 };
 TORCH_MODULE(Network);
 

@@ -43,6 +43,7 @@ sz_train_result Model::train_step(const sz_train_batch& b, float* priorities, in
   check_length("priorities", priorities_length, batch);
 
   set_training(true);
+  weights_changed();
   auto first = obs.select(1, 0);
   auto later = obs.narrow(1, 1, k_steps).reshape({batch * k_steps, obs_n});
   if (config_.augment) {

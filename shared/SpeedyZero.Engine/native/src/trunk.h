@@ -20,6 +20,19 @@ struct Trunk : torch::nn::Module {
   // Latent -> flat inputs of the value head and of the policy head.
   virtual std::pair<torch::Tensor, torch::Tensor> prediction_features(const torch::Tensor& latent) = 0;
 
+  // Inference with eval-mode batch normalisation folded into the layers (layers.h): fuse()
+  // snapshots the current weights, then the *_fused functions compute what the functions above
+  // compute in eval mode. By default they run the modules themselves.
+  virtual void fuse() {}
+  virtual torch::Tensor represent_fused(const torch::Tensor& observations) { return represent(observations); }
+  virtual torch::Tensor dynamics_fused(const torch::Tensor& latent, const torch::Tensor& actions) {
+    return dynamics(latent, actions);
+  }
+  virtual torch::Tensor reward_features_fused(const torch::Tensor& latent) { return reward_features(latent); }
+  virtual std::pair<torch::Tensor, torch::Tensor> prediction_features_fused(const torch::Tensor& latent) {
+    return prediction_features(latent);
+  }
+
   std::vector<int64_t> latent_shape;  // per item, without the batch dimension
   int64_t latent_size = 0;
   int64_t reward_feature_size = 0;

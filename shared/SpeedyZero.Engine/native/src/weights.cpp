@@ -71,6 +71,7 @@ void Model::write_weights(torch::serialize::OutputArchive& archive) {
 
 void Model::read_weights(torch::serialize::InputArchive& archive) {
   torch::NoGradGuard no_grad;
+  weights_changed();
   const auto read = [&archive](const std::string& name, torch::Tensor& target, bool is_buffer) {
     torch::Tensor loaded;
     archive.read(name, loaded, is_buffer);

@@ -1,0 +1,82 @@
+namespace SpeedyZero.Engine.Tests;
+
+/// <summary>
+/// Inference with batch normalisation folded into the layers (the default) against the network's
+/// modules run as trained (<see cref="ModelConfig.FusedInference"/> off): the same function up to
+/// float rounding, and the folded weights follow every change of the weights.
+/// </summary>
+public class FusedInferenceTests
+{
+    private const float Tolerance = 1e-5f;
+
+    // Batch 1 and 16 run dense; 70 crosses the engine's threshold for oneDNN-layout activations (64).
+    [Theory]
+    [InlineData("vector", 1)]
+    [InlineData("vector", 70)]
+    [InlineData("grid", 1)]
+    [InlineData("grid", 16)]
+    [InlineData("grid", 70)]
+    [InlineData("image", 1)]
+    [InlineData("image", 70)]
+    public void FusedInferenceEqualsUnfusedWithinTolerance(string family, int batchSize)
+    {
+        using var fused = EfficientZeroModel.Create(TestModels.Family(family));
+        using var plain = EfficientZeroModel.Create(TestModels.Family(family) with { FusedInference = false });
+        var batch = new TestModels.Batch(fused, 8, seed: 3);
+        // Trained, so the batch-norm statistics and the zero-initialised heads are no longer trivial.
+        for (var i = 0; i < 15; i++) batch.Train(fused);
+        plain.ImportWeights(fused.ExportWeights());
+
+        AssertSameInference(fused, plain, batchSize, seed: batchSize);
+    }
+
+    [Fact]
+    public void FoldedWeightsFollowTrainingAndImport()
+    {
+        using var fused = EfficientZeroModel.Create(TestModels.Grid());
+        using var plain = EfficientZeroModel.Create(TestModels.Grid() with { FusedInference = false });
+        var batch = new TestModels.Batch(fused, 8, seed: 5);
+        for (var i = 0; i < 5; i++) batch.Train(fused);
+        plain.ImportWeights(fused.ExportWeights());
+        AssertSameInference(fused, plain, 4, seed: 1); // folds the current weights
+
+        // A train step changes weights and statistics: the next inference must not use the old fold.
+        for (var i = 0; i < 5; i++) batch.Train(fused);
+        plain.ImportWeights(fused.ExportWeights());
+        AssertSameInference(fused, plain, 4, seed: 2);
+
+        // Importing other weights replaces the fold too: bit-identical to the exporter's inference.
+        using var other = EfficientZeroModel.Create(TestModels.Grid() with { Seed = 99 });
+        new TestModels.Batch(other, 8, seed: 6).Train(other);
+        fused.ImportWeights(other.ExportWeights());
+        Assert.Equal(Run(other, 4, seed: 3), Run(fused, 4, seed: 3));
+    }
+
+    private static void AssertSameInference(EfficientZeroModel a, EfficientZeroModel b, int batchSize, int seed)
+    {
+        var expected = Run(b, batchSize, seed);
+        var actual = Run(a, batchSize, seed);
+        Assert.Equal(expected.Length, actual.Length);
+        for (var i = 0; i < expected.Length; i++)
+        {
+            var tolerance = Tolerance * Math.Max(1f, Math.Abs(expected[i]));
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"output {i}: fused {actual[i]}, unfused {expected[i]}");
+        }
+    }
+
+    // Initial inference, then two recurrent steps from it: every output of the three calls.
+    private static float[] Run(EfficientZeroModel model, int batchSize, int seed)
+    {
+        var shape = model.Shape;
+        var random = new Random(seed);
+        var observations = Enumerable.Range(0, batchSize * shape.ObservationSize).Select(_ => (float)random.NextDouble()).ToArray();
+        var actions = Enumerable.Range(0, batchSize).Select(_ => random.Next(shape.ActionCount)).ToArray();
+        var initial = new TestModels.Outputs(shape, batchSize);
+        model.InitialInference(observations, batchSize, initial.View());
+        var first = new TestModels.Outputs(shape, batchSize);
+        model.RecurrentInference(initial.Latent, initial.Hidden, initial.Cell, actions, batchSize, first.View());
+        var second = new TestModels.Outputs(shape, batchSize);
+        model.RecurrentInference(first.Latent, first.Hidden, first.Cell, actions, batchSize, second.View());
+        return [.. initial.All(), .. first.All(), .. second.All()];
+    }
+}
