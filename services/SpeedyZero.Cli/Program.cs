@@ -7,5 +7,6 @@ var root = new RootCommand("SpeedyZero-k8s: distributed EfficientZero training."
     EvalCommand.Create(),
     BenchCommand.Create(),
 };
+foreach (var command in ServiceCommands.Create()) root.Add(command);
 
 return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+using SpeedyZero.Cluster.Channels;
+using SpeedyZero.Metrics;
+using SpeedyZero.Training.Channels;
+using SpeedyZero.Training.Roles.Actor;
+
+namespace SpeedyZero.Cluster.Hosting;
+
+/// <summary>
+/// Actor service: a fresh incarnation (segment id prefix) per start, self-play until the run's env
+/// steps are collected (throttled by the learner's steps on the shared clock), then idle until the run finishes.
+/// </summary>
+public static class ActorRunner
+{
+    public static async Task RunAsync(HostContext host, Task finished, CancellationToken cancellationToken)
+    {
+        var cluster = host.Cluster;
+        var stats = host.Stats;
+        var ids = SegmentIds.ForNewIncarnation();
+        host.Logger.LogInformation("Actor incarnation {Incarnation} starts", ids.Incarnation);
+        await using var clock = await NatsRunClock.StartAsync(cluster, cancellationToken);
+        var counting = new CountingClock(clock);
+        await using var weights = new RedisWeightsChannel(cluster);
+        await weights.SubscribeAsync(cancellationToken, WeightsKind.SelfPlay);
+        var sink = new JetStreamSegmentSink(cluster, () => stats.SelfPlayVersionInUse);
+
+        var m = host.Metrics;
+        var envSteps = new DeltaCounter(m.CreateCounter("speedyzero_env_steps_total", "Agent steps taken, summed over all environments of the process."));
+        var episodes = new DeltaCounter(m.CreateCounter("speedyzero_episodes_total", "Episodes finished."));
+        var episodeReturn = m.CreateGauge("speedyzero_episode_return", "Mean undiscounted return of recent finished episodes.", "mode").WithLabels("selfplay");
+        var throttled = new DeltaCounter(m.CreateCounter("speedyzero_actor_throttled_seconds_total", "Time the actor waited for the update/collect ratio."));
+        m.CreateHistogram("speedyzero_search_duration_seconds", "Wall time of one batched search.", Buckets.DefaultSeconds);
+        var inUse = m.CreateGauge("speedyzero_weights_version_in_use", "Version of the weights the role computes with.");
+        var lag = m.CreateGauge("speedyzero_weights_version_lag", "Latest announced version minus the version in use.");
+        host.AddSampler(() =>
+        {
+            envSteps.Observe(counting.Added);
+            episodes.Observe(stats.Episodes);
+            if (!double.IsNaN(stats.RecentReturn)) episodeReturn.Set(stats.RecentReturn);
+            throttled.Observe(stats.ThrottledSeconds);
+            inUse.Set(stats.SelfPlayVersionInUse);
+            lag.Set(Math.Max(0, weights.LatestSeen(WeightsKind.SelfPlay) - stats.SelfPlayVersionInUse));
+        });
+
+        var seed = host.Config.Run.Seed * 7919 + ids.Incarnation;
+        await HostContext.RunOnThread("actor", t => new ActorRole(host.Setup, sink, weights, counting, stats, ids, seed).Run(t), cancellationToken);
+        await clock.FlushAsync(CancellationToken.None);
+        if (!cancellationToken.IsCancellationRequested)
+        {
+            host.Logger.LogInformation("Collected the run's env steps ({Steps} by this actor); waiting for the run to finish", counting.Added);
+            await finished.WaitAsync(cancellationToken);
+        }
+    }
+}

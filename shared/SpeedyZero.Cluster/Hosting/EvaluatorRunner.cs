@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging;
+using SpeedyZero.Cluster.Channels;
+using SpeedyZero.Metrics;
+using SpeedyZero.Training.Channels;
+using SpeedyZero.Training.Roles.Evaluator;
+
+namespace SpeedyZero.Cluster.Hosting;
+
+/// <summary>Evaluator service: greedy episodes with the latest self-play weights every eval.every learner steps.</summary>
+public static class EvaluatorRunner
+{
+    public static async Task RunAsync(HostContext host, CancellationToken cancellationToken)
+    {
+        var cluster = host.Cluster;
+        await using var weights = new RedisWeightsChannel(cluster);
+        await weights.SubscribeAsync(cancellationToken, WeightsKind.SelfPlay);
+        var m = host.Metrics;
+        var episodes = m.CreateCounter("speedyzero_episodes_total", "Episodes finished.");
+        var episodeReturn = m.CreateGauge("speedyzero_episode_return", "Mean undiscounted return of recent finished episodes.", "mode").WithLabels("eval");
+        m.CreateHistogram("speedyzero_search_duration_seconds", "Wall time of one batched search.", Buckets.DefaultSeconds);
+        var inUse = m.CreateGauge("speedyzero_weights_version_in_use", "Version of the weights the role computes with.");
+        var lag = m.CreateGauge("speedyzero_weights_version_lag", "Latest announced version minus the version in use.");
+        var version = -1L;
+        var evaluated = long.MinValue;
+        host.AddSampler(() =>
+        {
+            inUse.Set(version);
+            lag.Set(Math.Max(0, weights.LatestSeen(WeightsKind.SelfPlay) - version));
+        });
+
+        await HostContext.RunOnThread("evaluator", token =>
+        {
+            using var evaluator = new EvaluatorRole(host.Setup);
+            while (!token.IsCancellationRequested)
+            {
+                var newer = weights.GetNewerAsync(WeightsKind.SelfPlay, version, token).AsTask().GetAwaiter().GetResult();
+                if (newer is null || newer.Version - evaluated < host.Config.Eval.Every)
+                {
+                    if (newer is not null) version = newer.Version;
+                    token.WaitHandle.WaitOne(500);
+                    continue;
+                }
+
+                version = newer.Version;
+                evaluated = newer.Version;
+                var returns = evaluator.Run(newer.Weights, (ulong)host.Config.Run.Seed + 1_000_003, token);
+                episodes.Inc(returns.Length);
+                episodeReturn.Set(returns.Average());
+                host.Logger.LogInformation("Evaluation at weights version {Version}: mean return {Return:0.0} over {Episodes} episodes",
+                    newer.Version, returns.Average(), returns.Length);
+            }
+        }, cancellationToken);
+    }
+}

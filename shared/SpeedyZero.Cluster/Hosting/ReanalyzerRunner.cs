@@ -1,0 +1,64 @@
+using SpeedyZero.Cluster.Channels;
+using SpeedyZero.Metrics;
+using SpeedyZero.Training.Channels;
+using SpeedyZero.Training.Roles.Reanalyzer;
+
+namespace SpeedyZero.Cluster.Hosting;
+
+/// <summary>
+/// Reanalyzer service: reanalyze.workers reanalysis loops publishing to the batch work queue
+/// (mode reanalyze), or one Priority Refresh loop sending priorities to the replay (mode refresh).
+/// </summary>
+public static class ReanalyzerRunner
+{
+    public static async Task RunAsync(HostContext host, bool refresh, CancellationToken cancellationToken)
+    {
+        var cluster = host.Cluster;
+        var stats = host.Stats;
+        var setup = host.Setup;
+        await using var clock = await NatsRunClock.StartAsync(cluster, cancellationToken);
+        await using var weights = new RedisWeightsChannel(cluster);
+        await weights.SubscribeAsync(cancellationToken, WeightsKind.SelfPlay, WeightsKind.Target);
+        var replay = new NatsReplayClient(cluster, "refresh");
+        var m = host.Metrics;
+        var inUse = m.CreateGauge("speedyzero_weights_version_in_use", "Version of the weights the role computes with.");
+        var lag = m.CreateGauge("speedyzero_weights_version_lag", "Latest announced version minus the version in use.");
+        var kind = refresh ? WeightsKind.SelfPlay : WeightsKind.Target;
+        host.AddSampler(() =>
+        {
+            var version = refresh ? stats.SelfPlayVersionInUse : stats.TargetVersionInUse;
+            inUse.Set(version);
+            lag.Set(Math.Max(0, weights.LatestSeen(kind) - version));
+        });
+
+        if (refresh)
+        {
+            var positions = new DeltaCounter(m.CreateCounter("speedyzero_priority_refresh_positions_total", "Positions whose priority was recomputed."));
+            var sweeps = new DeltaCounter(m.CreateCounter("speedyzero_priority_refresh_sweeps_total", "Full sweeps over the buffer completed."));
+            host.AddSampler(() =>
+            {
+                positions.Observe(stats.RefreshedPositions);
+                sweeps.Observe(stats.RefreshSweeps);
+            });
+            var role = new PriorityRefreshRole(setup, replay, weights, clock, stats);
+            await HostContext.RunOnThread("priority-refresh", role.Run, cancellationToken);
+            return;
+        }
+
+        var batches = new JetStreamBatchQueue(cluster, setup.Config.Learner.BatchSize, setup.UnrollSteps, setup.StackedObservationSize, setup.ActionCount);
+        var produced = new DeltaCounter(m.CreateCounter("speedyzero_batches_produced_total", "Training batches published to the batch work queue."));
+        m.CreateHistogram("speedyzero_reanalyze_batch_duration_seconds", "Time to build one batch.", Buckets.Exponential(0.01, 2, 12));
+        host.AddSampler(() => produced.Observe(stats.BatchesProduced));
+        var lagPoller = ConsumerLagPoller.RunAsync(cluster, cluster.Names.BatchStream, ClusterNames.LearnerConsumer, cancellationToken);
+        var workers = new List<Task>();
+        for (var w = 0; w < host.Config.Reanalyze.Workers; w++)
+        {
+            var seed = host.Config.Run.Seed * 104729 + w + 1 + Random.Shared.Next(1 << 20);
+            var role = new ReanalyzerRole(setup, replay, batches, weights, clock, stats, seed);
+            workers.Add(HostContext.RunOnThread($"reanalyzer-{w}", role.Run, cancellationToken));
+        }
+
+        await Task.WhenAll(workers);
+        await lagPoller;
+    }
+}

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+using SpeedyZero.Cluster.Channels;
+using SpeedyZero.Cluster.Replay;
+using SpeedyZero.Core.Replay;
+
+namespace SpeedyZero.Cluster.Hosting;
+
+/// <summary>Replay service: rebuilds its index from Redis, then stores segments and serves requests until the run finishes.</summary>
+public static class ReplayRunner
+{
+    public static async Task RunAsync(HostContext host, CancellationToken cancellationToken)
+    {
+        var config = host.Config;
+        var options = new PriorityOptions
+        {
+            Capacity = config.Replay.Capacity,
+            Alpha = config.Replay.PriorityAlpha,
+            BetaStart = config.Replay.PriorityBetaStart,
+            BetaEnd = config.Replay.PriorityBetaEnd,
+        };
+        var store = await RedisReplayStore.OpenAsync(host.Cluster, options, (int)config.Run.Seed + 11, cancellationToken);
+        var status = store.Status;
+        host.Logger.LogInformation("Replay rebuilt from Redis: {Segments} segments, transitions [{Oldest}, {Next}), total mass {Mass}",
+            status.Segments, status.OldestId, status.NextId, store.TotalMass);
+        var lagPoller = ConsumerLagPoller.RunAsync(host.Cluster, host.Cluster.Names.SegmentStream, ClusterNames.ReplayConsumer, cancellationToken);
+        var service = new ReplayService(host.Cluster, store);
+        await service.RunAsync(new JetStreamSegmentSource(host.Cluster), cancellationToken);
+        await lagPoller;
+    }
+}
