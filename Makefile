@@ -34,8 +34,10 @@ test: deps ## Build and run every test (unit, property, real-server integration)
 bench: build ## Run benchmark suites (BENCH=<suite> for one); results in bench/results/
 	$(CLI) bench $(if $(BENCH),--suite $(BENCH))
 
-cluster: build ## Start NATS, Redis and every role as local processes (not available yet)
-	@echo "make cluster: the distributed services are not built yet (see README.md, 'Status')." >&2; exit 3
+ACTORS ?= 2
+REANALYZERS ?= 1
+cluster: build ## Start NATS, Redis and every role as local processes (ACTORS=N REANALYZERS=M PRESET=... STEPS=...)
+	ACTORS=$(ACTORS) REANALYZERS=$(REANALYZERS) PRESET=$(PRESET) CONFIGURATION=$(CONFIGURATION) scripts/cluster.sh
 
 # Container images (deploy/docker, docs/deployment.md): one image for every role, plus its CUDA
 # variant for the learner and reanalyzers. Needs a reachable Docker engine.
