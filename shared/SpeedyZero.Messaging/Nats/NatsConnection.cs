@@ -72,6 +72,8 @@ public sealed partial class NatsConnection : IAsyncDisposable
             null, 1, SlowConsumerPolicy.DropNewest, connection.CompleteRequest);
         connection._subscriptions[mux.Sid] = mux;
         await transport.Stream.WriteAsync(NatsProtocolWriter.Subscribe(mux.Subject, null, mux.Sid), cancellationToken);
+        // Connected from the caller's point of view already, before the supervisor's loop starts.
+        connection._state = NatsConnectionState.Connected;
         connection._supervisor = Task.Run(() => connection.SuperviseAsync(transport), CancellationToken.None);
         return connection;
     }

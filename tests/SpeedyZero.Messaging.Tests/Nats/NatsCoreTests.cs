@@ -10,6 +10,17 @@ public sealed class NatsCoreTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(5);
 
     [Fact]
+    public async Task Connection_is_connected_as_soon_as_connect_returns()
+    {
+        await using var server = await NatsServer.StartAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await using var connection = await NatsConnection.ConnectAsync(NatsOptions.Default with { Url = server.Url });
+            Assert.Equal(NatsConnectionState.Connected, connection.State);
+        }
+    }
+
+    [Fact]
     public async Task Publish_reaches_subscriber_with_payload_intact()
     {
         await using var server = await NatsServer.StartAsync();
