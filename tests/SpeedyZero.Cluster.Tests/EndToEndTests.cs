@@ -1,0 +1,143 @@
+using System.Globalization;
+using SpeedyZero.Cluster.Replay;
+using SpeedyZero.Cluster.Wire;
+using SpeedyZero.Messaging.JetStream;
+using SpeedyZero.Training.Run;
+
+namespace SpeedyZero.Cluster.Tests;
+
+/// <summary>A short CartPole run with every role as its own process: 2 actors, 2 reanalyzers, refresh, replay, learner.</summary>
+public class EndToEndTests
+{
+    private static readonly byte[] Garbage = [0xc1, 0x93, 0xff, 0x00, 0x42];
+
+    [Fact]
+    public async Task Cartpole_run_over_nats_and_redis_stores_every_segment_trains_and_survives_bad_input()
+    {
+        await using var cluster = await LocalCluster.StartAsync(envSteps: 1200);
+        var replay = cluster.Start("replay", "replay");
+        var learner = cluster.Start("learner", "learner");
+        cluster.Start("refresh", "reanalyzer", "--mode", "refresh");
+        cluster.Start("reanalyzer-1", "reanalyzer");
+        cluster.Start("reanalyzer-2", "reanalyzer", "--mode", "reanalyze");
+        // Actors last, once the rest listens: in so short a run they could otherwise collect
+        // everything before the learner's first step, when the ratio starts to hold them.
+        await cluster.WaitUntilAsync(() => cluster.Roles.Values.All(r => r.Metric("speedyzero_ready") == 1), TimeSpan.FromSeconds(90), "the roles ready");
+        var actors = new[] { cluster.Start("actor-1", "actor"), cluster.Start("actor-2", "actor") };
+
+        await cluster.WaitUntilAsync(() => cluster.Roles.Values.All(r => r.Metric("speedyzero_ready") == 1), TimeSpan.FromSeconds(90), "every role ready");
+        await SendGarbageEverywhereAsync(cluster);
+
+        Assert.Equal(0, await learner.WaitForExitAsync(TimeSpan.FromSeconds(240)));
+        foreach (var role in cluster.Roles.Values)
+        {
+            Assert.True(await role.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, $"{role.Name} exited with {role.ExitCode}\n{role.Tail()}");
+        }
+
+        // Segments stored = segments published, by id, each once.
+        var context = cluster.Context;
+        var order = await context.Redis.LRangeAsync(context.Names.ReplayOrder, 0, -1);
+        var stored = order.Select(e => long.Parse(System.Text.Encoding.ASCII.GetString(e.Span).Split(':')[0], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(stored.Count, stored.Distinct().Count());
+        var remaining = (await context.JetStream.GetStreamAsync(context.Names.SegmentStream)).State.Messages;
+        lock (cluster.PublishedSegmentIds)
+        {
+            Assert.Subset(cluster.PublishedSegmentIds, stored.ToHashSet());
+            Assert.Equal(cluster.PublishedSegmentIds.Count, stored.Count + remaining);
+            Assert.True(stored.Count >= 20, $"only {stored.Count} segments stored");
+        }
+
+        foreach (var id in stored.Take(50))
+        {
+            Assert.Equal(1, await context.Redis.ExistsAsync([context.Names.SegmentKey(id)]));
+        }
+
+        // Metrics were last read up to 300 ms before each process exited: at most the final counts.
+        Assert.InRange(replay.Metric("speedyzero_segments_stored_total"), 1, stored.Count);
+        Assert.InRange(actors.Sum(a => a.Metric("speedyzero_segments_published_total")), 1, cluster.PublishedSegmentIds.Count);
+
+        // Batches trained, checkpoint at the last step, clock agrees.
+        var state = Checkpoint.LoadState(cluster.CheckpointDir);
+        Assert.True(state.LearnerSteps >= 50, $"learner reached step {state.LearnerSteps}");
+        Assert.True(learner.Metric("speedyzero_batches_consumed_total") >= 50);
+        Assert.Equal(state.LearnerSteps.ToString(CultureInfo.InvariantCulture), (await context.Redis.HGetAsync(context.Names.Clock, "learner_steps")) is { } v
+            ? System.Text.Encoding.ASCII.GetString(v.Span) : "");
+        Assert.True(cluster.Roles["reanalyzer-1"].Metric("speedyzero_batches_produced_total") > 0);
+        Assert.True(cluster.Roles["reanalyzer-2"].Metric("speedyzero_batches_produced_total") > 0);
+
+        // New weights reached every actor; priorities changed in Redis.
+        foreach (var actor in actors)
+        {
+            Assert.True(actor.Metric("speedyzero_weights_version_in_use") >= 5, $"{actor.Name} used version {actor.Metric("speedyzero_weights_version_in_use")}");
+        }
+
+        var index = await RedisReplayStore.LoadStateAsync(context, CancellationToken.None);
+        Assert.NotNull(index);
+        Assert.True(index.Priorities.Distinct().Count() > 10, "priorities in Redis never changed");
+        Assert.True(replay.Metric("speedyzero_priority_updates_total{source=\"learner\"}") > 0);
+        Assert.True(replay.Metric("speedyzero_priority_updates_total{source=\"refresh\"}") > 0);
+
+        // Every malformed message was counted by the role listening on its subject; the run went on.
+        var names = context.Names;
+        string Errors(string subject) => $"speedyzero_messages_decode_errors_total{{subject=\"{subject}\"}}";
+        foreach (var subject in new[] { names.SegmentSubject, names.ReplaySample, names.ReplayStatus, names.ReplaySweep,
+                     names.ReplayPriorities("learner"), names.ReplayPriorities("refresh"), names.RunFinished })
+        {
+            Assert.True(replay.Metric(Errors(subject)) >= 1, $"replay did not count bad input on {subject}");
+        }
+
+        foreach (var subject in new[] { names.BatchSubject, names.ClockEnv, names.ClockLearner })
+        {
+            Assert.True(learner.Metric(Errors(subject)) >= 1, $"learner did not count bad input on {subject}");
+        }
+
+        foreach (var actor in actors)
+        {
+            foreach (var subject in new[] { names.WeightsAnnounce(Training.Channels.WeightsKind.SelfPlay), names.ClockLearner, names.RunFinished })
+            {
+                Assert.True(actor.Metric(Errors(subject)) >= 1, $"{actor.Name} did not count bad input on {subject}");
+            }
+        }
+
+        Assert.True(cluster.Roles["reanalyzer-1"].Metric(Errors(names.WeightsAnnounce(Training.Channels.WeightsKind.Target))) >= 1);
+        Assert.Contains("Rejected a malformed message on " + names.SegmentSubject, replay.Output);
+        Assert.Single(replay.Output.Split('\n'), l => l.Contains("Rejected a malformed message on " + names.ReplaySample + ":", StringComparison.Ordinal));
+    }
+
+    /// <summary>A malformed message (twice) on every subject some role listens to.</summary>
+    internal static async Task SendGarbageEverywhereAsync(LocalCluster cluster)
+    {
+        var context = cluster.Context;
+        var names = context.Names;
+        for (var round = 0; round < 2; round++)
+        {
+            foreach (var subject in new[] { names.ReplaySample, names.ReplayStatus, names.ReplaySweep, names.ReplayPriorities("learner"), names.ReplayPriorities("refresh") })
+            {
+                var reply = await context.Nats.RequestAsync(subject, Garbage, timeout: TimeSpan.FromSeconds(10));
+                Assert.Equal(WireKind.ErrorReply, WireFields.Read(reply.Data.Span, WireKind.ErrorReply).Kind);
+            }
+
+            foreach (var subject in new[] { names.WeightsAnnounce(Training.Channels.WeightsKind.SelfPlay), names.WeightsAnnounce(Training.Channels.WeightsKind.Target),
+                         names.ClockEnv, names.ClockLearner, names.RunFinished })
+            {
+                await context.Nats.PublishAsync(subject, Garbage);
+            }
+
+            await context.JetStream.PublishAsync(names.SegmentSubject, Garbage, msgId: $"garbage-{round}");
+            for (var attempt = 0; ; attempt++)
+            {
+                try
+                {
+                    await context.JetStream.PublishAsync(names.BatchSubject, Garbage, msgId: $"garbage-{round}");
+                    break;
+                }
+                catch (JetStreamApiException) when (attempt < 200)
+                {
+                    await Task.Delay(50); // the backlog is full: wait for the learner to take one
+                }
+            }
+        }
+
+        await context.Nats.FlushAsync();
+    }
+}

@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using SpeedyZero.Messaging.Nats;
+using SpeedyZero.Metrics;
+using SpeedyZero.Testing;
+using SpeedyZero.Training.Config;
+
+namespace SpeedyZero.Cluster.Tests;
+
+/// <summary>
+/// Real nats-server and redis-server (missing binaries fail loudly), a tiny CartPole config, role
+/// processes started and restarted by name, a sampler reading their metrics every 300 ms, and a
+/// test subscriber recording every segment id published on the segment subject.
+/// </summary>
+public sealed class LocalCluster : IAsyncDisposable
+{
+    public const string Config = """
+        preset: cartpole
+        run:
+          env_steps: {steps}
+          threads: 1
+        env:
+          parallel: 4
+        search:
+          simulations: 4
+        replay:
+          capacity: 100000
+          segment_length: 20
+          warmup_transitions: 64
+        reanalyze:
+          simulations: 2
+          queue_capacity: 2
+        refresh:
+          batch_size: 32
+        learner:
+          batch_size: 16
+          train_ratio: 0.1
+          selfplay_weights_every: 5
+          target_weights_every: 10
+          checkpoint_every: {checkpoint_every}
+        eval:
+          every: 20
+          episodes: 2
+        model:
+          hidden: 16
+          latent: 16
+          head_hidden: 8
+          lstm_hidden: 8
+          projection_hidden: 16
+          projection_out: 16
+          predictor_hidden: 8
+        metrics:
+          host: 127.0.0.1
+        """;
+
+    private readonly Dictionary<string, string> environment;
+    private readonly CancellationTokenSource stop = new();
+    private readonly List<RoleProcess> all = [];
+    private Task? sampler;
+    private Task? recorder;
+
+    private LocalCluster(NatsServer nats, RedisServer redis, string directory, Dictionary<string, string> environment)
+    {
+        Nats = nats;
+        Redis = redis;
+        Directory = directory;
+        this.environment = environment;
+    }
+
+    public NatsServer Nats { get; }
+    public RedisServer Redis { get; }
+    public string Directory { get; }
+    public string CheckpointDir => Path.Combine(Directory, "checkpoints");
+    public ClusterContext Context { get; private set; } = null!;
+    public Dictionary<string, RoleProcess> Roles { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Ids seen on the segment subject (with retries and duplicates folded).</summary>
+    public HashSet<long> PublishedSegmentIds { get; } = [];
+
+    public static async Task<LocalCluster> StartAsync(long envSteps, int checkpointEvery = 20)
+    {
+        var nats = await NatsServer.StartAsync();
+        var redis = await RedisServer.StartAsync(RedisServerSettings.Default with { AppendOnly = true });
+        var directory = Path.Combine(Path.GetTempPath(), "sz-cluster-" + Guid.NewGuid().ToString("N")[..10]);
+        System.IO.Directory.CreateDirectory(directory);
+        var configPath = Path.Combine(directory, "config.yaml");
+        await File.WriteAllTextAsync(configPath, Config.Replace("{steps}", envSteps.ToString(CultureInfo.InvariantCulture))
+            .Replace("{checkpoint_every}", checkpointEvery.ToString(CultureInfo.InvariantCulture)));
+        var environment = new Dictionary<string, string>
+        {
+            ["SPEEDYZERO__NATS__URL"] = nats.Url,
+            ["SPEEDYZERO__REDIS__ENDPOINT"] = $"127.0.0.1:{redis.Port}",
+            ["SPEEDYZERO__LEARNER__CHECKPOINT_DIR"] = Path.Combine(directory, "checkpoints"),
+        };
+        var cluster = new LocalCluster(nats, redis, directory, environment) { ConfigPath = configPath };
+        var config = new TrainingConfig { Nats = new NatsSection { Url = nats.Url }, Redis = new RedisSection { Endpoint = $"127.0.0.1:{redis.Port}" } };
+        cluster.Context = await ClusterContext.ConnectAsync(config, "test", new MetricsRegistry(), NullLogger.Instance, CancellationToken.None);
+        await Channels.ClusterStreams.EnsureAsync(cluster.Context, ConfigLoader.Load("cartpole", null, new Dictionary<string, string>(), ["reanalyze.queue_capacity=2"]),
+            CancellationToken.None);
+        var subscription = await cluster.Context.Nats.SubscribeAsync(cluster.Context.Names.SegmentSubject, capacity: 1 << 20);
+        cluster.recorder = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var message in subscription.ReadAllAsync(cluster.stop.Token))
+                {
+                    var id = message.Headers?["Nats-Msg-Id"];
+                    if (id is not null && long.TryParse(id, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+                    {
+                        lock (cluster.PublishedSegmentIds) cluster.PublishedSegmentIds.Add(value);
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        });
+        cluster.sampler = Task.Run(async () =>
+        {
+            while (!cluster.stop.IsCancellationRequested)
+            {
+                RoleProcess[] roles;
+                lock (cluster.Roles) roles = [.. cluster.Roles.Values];
+                foreach (var role in roles.Where(r => !r.HasExited)) await role.ScrapeAsync();
+                try
+                {
+                    await Task.Delay(300, cluster.stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        });
+        return cluster;
+    }
+
+    public string ConfigPath { get; private init; } = "";
+
+    /// <summary>Starts (or restarts, under the same name) a role process.</summary>
+    public RoleProcess Start(string name, params string[] arguments)
+    {
+        var process = new RoleProcess(name, [.. arguments, "--config", ConfigPath], environment, FreePort());
+        lock (Roles)
+        {
+            Roles[name] = process;
+            all.Add(process);
+        }
+
+        return process;
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, polling every 200 ms; fails with the roles' output on timeout.</summary>
+    public async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"timed out waiting for {what}\n{Describe()}");
+            await Task.Delay(200);
+        }
+    }
+
+    public string Describe()
+    {
+        lock (Roles)
+        {
+            return string.Join("\n", Roles.Values.Select(r => $"--- {r.Name} (exited: {r.HasExited}{(r.HasExited ? $", code {r.ExitCode}" : "")})\n{r.Tail(12)}"));
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await stop.CancelAsync();
+        if (sampler is not null) await sampler;
+        if (recorder is not null) await recorder;
+        foreach (var process in all) process.Dispose();
+        await Context.DisposeAsync();
+        await Redis.DisposeAsync();
+        await Nats.DisposeAsync();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
