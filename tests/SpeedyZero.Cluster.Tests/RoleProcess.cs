@@ -23,10 +23,10 @@ public sealed class RoleProcess : IDisposable
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "speedyzero.dll"));
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        foreach (var (key, value) in environment) start.Environment[key] = value;
         start.Environment["SPEEDYZERO__METRICS__PORT"] = metricsPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["SPEEDYZERO__NODE__ID"] = name;
         start.Environment["OPENBLAS_NUM_THREADS"] = "1";
+        foreach (var (key, value) in environment) start.Environment[key] = value;
         process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {name}");
         process.OutputDataReceived += (_, e) => Append(e.Data);
         process.ErrorDataReceived += (_, e) => Append(e.Data);

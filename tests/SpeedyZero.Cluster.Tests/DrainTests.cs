@@ -1,0 +1,32 @@
+using SpeedyZero.Training.Run;
+
+namespace SpeedyZero.Cluster.Tests;
+
+/// <summary>SIGTERM: every role stops taking work and exits 0; the learner checkpoints the step it reached.</summary>
+public class DrainTests
+{
+    [Fact]
+    public async Task Sigterm_drains_every_role_and_the_learner_checkpoints_where_it_stopped()
+    {
+        await using var cluster = await LocalCluster.StartAsync(envSteps: 100_000, checkpointEvery: 100_000);
+        cluster.Start("replay", "replay");
+        var learner = cluster.Start("learner", "learner");
+        cluster.Start("reanalyzer-1", "reanalyzer");
+        cluster.Start("evaluator", "evaluator");
+        await cluster.WaitUntilAsync(() => cluster.Roles.Values.All(r => r.Metric("speedyzero_ready") == 1), TimeSpan.FromSeconds(90), "the roles ready");
+        cluster.Start("actor-1", "actor");
+        await cluster.WaitUntilAsync(() => learner.Metric("speedyzero_learner_step") >= 5, TimeSpan.FromSeconds(120), "learner steps");
+
+        foreach (var role in cluster.Roles.Values) role.Terminate();
+        foreach (var role in cluster.Roles.Values)
+        {
+            Assert.True(await role.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, $"{role.Name}: {role.ExitCode}\n{role.Tail()}");
+            Assert.Contains("draining", role.Output);
+        }
+
+        var state = Checkpoint.LoadState(cluster.CheckpointDir);
+        Assert.True(state.LearnerSteps >= 5);
+        Assert.Contains($"Checkpoint at learner step {state.LearnerSteps} ", learner.Output);
+        Assert.Null(await cluster.Context.Redis.GetStringAsync(cluster.Context.Names.Finished)); // drained, not finished
+    }
+}
