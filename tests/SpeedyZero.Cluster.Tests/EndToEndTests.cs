@@ -28,6 +28,14 @@ public class EndToEndTests
         await cluster.WaitUntilAsync(() => cluster.Roles.Values.All(r => r.Metric("speedyzero_ready") == 1), TimeSpan.FromSeconds(90), "every role ready");
         await SendGarbageEverywhereAsync(cluster);
 
+        // Every role exposes the names docs/metrics.md promises for it.
+        await cluster.WaitUntilAsync(() => actors.All(a => a.Metric("speedyzero_segments_published_total") > 0), TimeSpan.FromSeconds(60), "segments published");
+        foreach (var (name, role) in new[] { ("replay", "replay"), ("learner", "learner"), ("refresh", "priority-refresh"), ("reanalyzer-1", "reanalyzer"), ("actor-1", "actor") })
+        {
+            var missing = MetricCatalogue.Missing(role, await cluster.Roles[name].ScrapeAsync() ?? new Dictionary<string, double>());
+            Assert.True(missing.Count == 0, $"{name} lacks {string.Join(", ", missing)}");
+        }
+
         Assert.Equal(0, await learner.WaitForExitAsync(TimeSpan.FromSeconds(240)));
         foreach (var role in cluster.Roles.Values)
         {

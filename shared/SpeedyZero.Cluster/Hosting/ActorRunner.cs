@@ -28,6 +28,7 @@ public static class ActorRunner
         var envSteps = new DeltaCounter(m.CreateCounter("speedyzero_env_steps_total", "Agent steps taken, summed over all environments of the process."));
         var episodes = new DeltaCounter(m.CreateCounter("speedyzero_episodes_total", "Episodes finished."));
         var episodeReturn = m.CreateGauge("speedyzero_episode_return", "Mean undiscounted return of recent finished episodes.", "mode").WithLabels("selfplay");
+        episodeReturn.Set(double.NaN); // no episode yet
         var throttled = new DeltaCounter(m.CreateCounter("speedyzero_actor_throttled_seconds_total", "Time the actor waited for the update/collect ratio."));
         m.CreateHistogram("speedyzero_search_duration_seconds", "Wall time of one batched search.", Buckets.DefaultSeconds);
         var inUse = m.CreateGauge("speedyzero_weights_version_in_use", "Version of the weights the role computes with.");

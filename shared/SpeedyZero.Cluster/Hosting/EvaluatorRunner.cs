@@ -17,6 +17,7 @@ public static class EvaluatorRunner
         var m = host.Metrics;
         var episodes = m.CreateCounter("speedyzero_episodes_total", "Episodes finished.");
         var episodeReturn = m.CreateGauge("speedyzero_episode_return", "Mean undiscounted return of recent finished episodes.", "mode").WithLabels("eval");
+        episodeReturn.Set(double.NaN); // no evaluation yet
         m.CreateHistogram("speedyzero_search_duration_seconds", "Wall time of one batched search.", Buckets.DefaultSeconds);
         var inUse = m.CreateGauge("speedyzero_weights_version_in_use", "Version of the weights the role computes with.");
         var lag = m.CreateGauge("speedyzero_weights_version_lag", "Latest announced version minus the version in use.");

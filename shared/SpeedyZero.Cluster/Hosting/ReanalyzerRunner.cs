@@ -31,6 +31,10 @@ public static class ReanalyzerRunner
             lag.Set(Math.Max(0, weights.LatestSeen(kind) - version));
         });
 
+        // Both modes expose the reanalyzer metrics (docs/metrics.md); refresh leaves the batch ones at 0.
+        var produced = new DeltaCounter(m.CreateCounter("speedyzero_batches_produced_total", "Training batches published to the batch work queue."));
+        m.CreateHistogram("speedyzero_reanalyze_batch_duration_seconds", "Time to build one batch.", Buckets.Exponential(0.01, 2, 12));
+        var lagPoller = ConsumerLagPoller.RunAsync(cluster, cluster.Names.BatchStream, ClusterNames.LearnerConsumer, cancellationToken);
         if (refresh)
         {
             var positions = new DeltaCounter(m.CreateCounter("speedyzero_priority_refresh_positions_total", "Positions whose priority was recomputed."));
@@ -42,14 +46,12 @@ public static class ReanalyzerRunner
             });
             var role = new PriorityRefreshRole(setup, replay, weights, clock, stats);
             await HostContext.RunOnThread("priority-refresh", role.Run, cancellationToken);
+            await lagPoller;
             return;
         }
 
         var batches = new JetStreamBatchQueue(cluster, setup.Config.Learner.BatchSize, setup.UnrollSteps, setup.StackedObservationSize, setup.ActionCount);
-        var produced = new DeltaCounter(m.CreateCounter("speedyzero_batches_produced_total", "Training batches published to the batch work queue."));
-        m.CreateHistogram("speedyzero_reanalyze_batch_duration_seconds", "Time to build one batch.", Buckets.Exponential(0.01, 2, 12));
         host.AddSampler(() => produced.Observe(stats.BatchesProduced));
-        var lagPoller = ConsumerLagPoller.RunAsync(cluster, cluster.Names.BatchStream, ClusterNames.LearnerConsumer, cancellationToken);
         var workers = new List<Task>();
         for (var w = 0; w < host.Config.Reanalyze.Workers; w++)
         {
