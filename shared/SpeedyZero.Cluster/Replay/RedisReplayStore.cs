@@ -132,19 +132,49 @@ public sealed class RedisReplayStore
             throw new ArgumentException($"segment {segment.Id} has {segment.Positions} positions; at most {TransitionKey.MaxPositions}", nameof(segment));
         }
 
-        var names = context.Names;
-        var batch = new RedisBatch();
         await writer.WaitAsync(cancellationToken);
         try
         {
-        lock (gate)
-        {
-            if (segments.Contains(segment.Id))
+            var batch = PrepareAdd(segment);
+            if (batch is null)
             {
                 Interlocked.Increment(ref duplicates);
                 return false;
             }
 
+            await CommitAsync(batch, cancellationToken);
+            return true;
+        }
+        finally
+        {
+            writer.Release();
+        }
+    }
+
+    /// <returns>How many ids were still held and updated.</returns>
+    public async Task<int> UpdatePrioritiesAsync(long[] ids, float[] priorities, CancellationToken cancellationToken)
+    {
+        await writer.WaitAsync(cancellationToken);
+        try
+        {
+            var (batch, updated) = PrepareUpdate(ids, priorities);
+            await CommitAsync(batch, cancellationToken);
+            return updated;
+        }
+        finally
+        {
+            writer.Release();
+        }
+    }
+
+    // Applies the segment in memory and returns its Redis transaction (null: held already).
+    private RedisBatch? PrepareAdd(Segment segment)
+    {
+        var names = context.Names;
+        var batch = new RedisBatch();
+        lock (gate)
+        {
+            if (segments.Contains(segment.Id)) return null;
             var keys = new long[segment.Positions];
             for (var p = 0; p < keys.Length; p++) keys[p] = TransitionKey.Of(segment.Id, p);
             var oldestBefore = index.OldestId;
@@ -173,28 +203,17 @@ public sealed class RedisReplayStore
 
             WriteMeta(batch);
             batch.Add("EXEC");
-        }
-
-        await CommitAsync(batch, cancellationToken);
-        return true;
-        }
-        finally
-        {
-            writer.Release();
+            return batch;
         }
     }
 
-    /// <returns>How many ids were still held and updated.</returns>
-    public async Task<int> UpdatePrioritiesAsync(long[] ids, float[] priorities, CancellationToken cancellationToken)
+    // Applies the update in memory and returns its Redis transaction with the count updated.
+    private (RedisBatch Batch, int Updated) PrepareUpdate(long[] ids, float[] priorities)
     {
         var batch = new RedisBatch();
-        int updated;
-        await writer.WaitAsync(cancellationToken);
-        try
-        {
         lock (gate)
         {
-            updated = index.Update(ids, priorities);
+            var updated = index.Update(ids, priorities);
             batch.Add("MULTI");
             foreach (var id in ids)
             {
@@ -208,14 +227,7 @@ public sealed class RedisReplayStore
 
             WriteMeta(batch);
             batch.Add("EXEC");
-        }
-
-        await CommitAsync(batch, cancellationToken);
-        return updated;
-        }
-        finally
-        {
-            writer.Release();
+            return (batch, updated);
         }
     }
 
