@@ -32,6 +32,9 @@ public static class Checkpoint
 
         File.WriteAllText(Path.Combine(temporary, "state.json"), JsonSerializer.Serialize(state, JsonOptions));
 
+        // The swap: the current checkpoint becomes .old, the new one takes its place, .old goes.
+        // A crash between the two moves leaves only .old, which Recover puts back.
+        Recover(path);
         var previous = path + ".old";
         if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
         if (Directory.Exists(path)) Directory.Move(path, previous);
@@ -39,21 +42,37 @@ public static class Checkpoint
         if (Directory.Exists(previous)) Directory.Delete(previous, recursive: true);
     }
 
-    public static bool Exists(string path) => File.Exists(Path.Combine(path, "state.json"));
+    public static bool Exists(string path) => Complete(path) || Complete(path + ".old");
 
     public static RunState LoadState(string path) =>
-        JsonSerializer.Deserialize<RunState>(File.ReadAllText(Path.Combine(path, "state.json")), JsonOptions)
+        JsonSerializer.Deserialize<RunState>(File.ReadAllText(Path.Combine(Recover(path), "state.json")), JsonOptions)
         ?? throw new InvalidDataException($"{path}/state.json is empty");
 
-    public static void LoadModel(string path, EfficientZeroModel model) => model.LoadCheckpoint(Path.Combine(path, "model.ckpt"));
+    public static void LoadModel(string path, EfficientZeroModel model) => model.LoadCheckpoint(Path.Combine(Recover(path), "model.ckpt"));
 
-    public static byte[] LoadTargetWeights(string path) => File.ReadAllBytes(Path.Combine(path, "target.weights"));
+    public static byte[] LoadTargetWeights(string path) => File.ReadAllBytes(Path.Combine(Recover(path), "target.weights"));
 
     public static ReplaySnapshot LoadReplay(string path)
     {
-        using var file = File.OpenRead(Path.Combine(path, "replay.bin"));
-        return ReadReplay(file, Path.Combine(path, "replay.bin"));
+        var file = Path.Combine(Recover(path), "replay.bin");
+        using var stream = File.OpenRead(file);
+        return ReadReplay(stream, file);
     }
+
+    /// <summary>After a crash mid-swap only <c>{path}.old</c> is complete: move it back. Returns <paramref name="path"/>.</summary>
+    private static string Recover(string path)
+    {
+        var previous = path + ".old";
+        if (!Complete(path) && Complete(previous))
+        {
+            if (Directory.Exists(path)) Directory.Delete(path, recursive: true);
+            Directory.Move(previous, path);
+        }
+
+        return path;
+    }
+
+    private static bool Complete(string path) => File.Exists(Path.Combine(path, "state.json"));
 
     private static void WriteReplay(Stream output, ReplaySnapshot replay)
     {
