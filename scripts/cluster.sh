@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # make cluster: NATS (JetStream), Redis and every SpeedyZero role as local processes on loopback.
 #   ACTORS=N REANALYZERS=M PRESET=cartpole CONFIG=file.yaml STEPS=N scripts/cluster.sh
+# TARGETS=dir and RUN_DIR=dir move the file-SD targets and the run folder (the live monitoring
+# test uses temporary ones).
 # Data and logs go to runs/cluster-<time>/ (nats/, redis/, checkpoints/, logs/). One combined
 # progress line every 2 s from the roles' /metrics. Ctrl-C (or the end of the run) stops every
 # process it started (SIGTERM to each process group, SIGKILL after 20 s) and removes the
@@ -13,7 +15,7 @@ REANALYZERS=${REANALYZERS:-1}
 PRESET=${PRESET:-cartpole}
 CONFIGURATION=${CONFIGURATION:-Release}
 DLL="$ROOT/services/SpeedyZero.Cli/bin/$CONFIGURATION/net10.0/speedyzero.dll"
-TARGETS="$ROOT/k8s/monitoring/local/targets"
+TARGETS=${TARGETS:-"$ROOT/k8s/monitoring/local/targets"}
 
 for tool in nats-server redis-server curl dotnet; do
   command -v "$tool" >/dev/null 2>&1 || { echo "make cluster: '$tool' is missing (scripts/deps.sh installs nats-server, redis-server, curl)" >&2; exit 3; }
@@ -21,7 +23,7 @@ done
 [[ -f "$DLL" ]] || { echo "make cluster: $DLL is missing; run 'make build' first" >&2; exit 3; }
 [[ "$ACTORS" =~ ^[1-9][0-9]?$ && "$REANALYZERS" =~ ^[1-9][0-9]?$ ]] || { echo "make cluster: ACTORS and REANALYZERS must be 1..99" >&2; exit 2; }
 
-RUN="$ROOT/runs/cluster-$(date +%Y%m%d-%H%M%S)"
+RUN=${RUN_DIR:-"$ROOT/runs/cluster-$(date +%Y%m%d-%H%M%S)"}
 mkdir -p "$RUN"/{nats,redis,checkpoints,logs} "$TARGETS"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }

@@ -39,8 +39,9 @@ public static class ActorRunner
             episodes.Observe(stats.Episodes);
             if (!double.IsNaN(stats.RecentReturn)) episodeReturn.Set(stats.RecentReturn);
             throttled.Observe(stats.ThrottledSeconds);
-            inUse.Set(stats.SelfPlayVersionInUse);
-            lag.Set(Math.Max(0, weights.LatestSeen(WeightsKind.SelfPlay) - stats.SelfPlayVersionInUse));
+            var version = WeightsVersions.Publication(stats.SelfPlayVersionInUse, WeightsKind.SelfPlay, host.Config);
+            inUse.Set(version);
+            lag.Set(Math.Max(0, WeightsVersions.Publication(weights.LatestSeen(WeightsKind.SelfPlay), WeightsKind.SelfPlay, host.Config) - version));
         });
 
         var seed = host.Config.Run.Seed * 7919 + ids.Incarnation;

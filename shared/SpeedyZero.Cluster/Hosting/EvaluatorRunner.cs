@@ -25,8 +25,9 @@ public static class EvaluatorRunner
         var evaluated = long.MinValue;
         host.AddSampler(() =>
         {
-            inUse.Set(version);
-            lag.Set(Math.Max(0, weights.LatestSeen(WeightsKind.SelfPlay) - version));
+            var publication = WeightsVersions.Publication(version, WeightsKind.SelfPlay, host.Config);
+            inUse.Set(publication);
+            lag.Set(Math.Max(0, WeightsVersions.Publication(weights.LatestSeen(WeightsKind.SelfPlay), WeightsKind.SelfPlay, host.Config) - publication));
         });
 
         await HostContext.RunOnThread("evaluator", token =>

@@ -4,6 +4,7 @@ using SpeedyZero.Cluster.Channels;
 using SpeedyZero.Core.Replay;
 using SpeedyZero.Metrics;
 using SpeedyZero.Training.Channels;
+using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Roles.Learner;
 using SpeedyZero.Training.Roles.Replay;
 using SpeedyZero.Training.Run;
@@ -79,7 +80,7 @@ public static class LearnerRunner
             host.Logger.LogInformation("Checkpoint at learner step {Step} written to {Directory}", step, directory);
         }
 
-        var learner = new LearnerRole(setup, model, timed, replay, new PublishedWeights(weights, published), clock, stats)
+        var learner = new LearnerRole(setup, model, timed, replay, new PublishedWeights(weights, published, host.Config), clock, stats)
         {
             Checkpoint = SaveCheckpoint,
             Stepped = s =>
@@ -134,12 +135,12 @@ public static class LearnerRunner
     }
 
     /// <summary>Records the newest self-play version published.</summary>
-    private sealed class PublishedWeights(IWeightsChannel inner, Gauge published) : IWeightsChannel
+    private sealed class PublishedWeights(IWeightsChannel inner, Gauge published, TrainingConfig config) : IWeightsChannel
     {
         public async ValueTask PublishAsync(WeightsKind kind, long version, byte[] weights, CancellationToken cancellationToken)
         {
             await inner.PublishAsync(kind, version, weights, cancellationToken);
-            if (kind == WeightsKind.SelfPlay) published.Set(version);
+            if (kind == WeightsKind.SelfPlay) published.Set(WeightsVersions.Publication(version, kind, config));
         }
 
         public ValueTask<WeightsVersion?> GetNewerAsync(WeightsKind kind, long haveVersion, CancellationToken cancellationToken) =>

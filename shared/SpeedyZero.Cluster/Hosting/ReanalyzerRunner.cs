@@ -26,9 +26,9 @@ public static class ReanalyzerRunner
         var kind = refresh ? WeightsKind.SelfPlay : WeightsKind.Target;
         host.AddSampler(() =>
         {
-            var version = refresh ? stats.SelfPlayVersionInUse : stats.TargetVersionInUse;
+            var version = WeightsVersions.Publication(refresh ? stats.SelfPlayVersionInUse : stats.TargetVersionInUse, kind, host.Config);
             inUse.Set(version);
-            lag.Set(Math.Max(0, weights.LatestSeen(kind) - version));
+            lag.Set(Math.Max(0, WeightsVersions.Publication(weights.LatestSeen(kind), kind, host.Config) - version));
         });
 
         // Both modes expose the reanalyzer metrics (docs/metrics.md); refresh leaves the batch ones at 0.

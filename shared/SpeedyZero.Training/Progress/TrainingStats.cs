@@ -19,6 +19,7 @@ public sealed class TrainingStats
     private long targetVersionInUse = -1;
     private double throttledSeconds;
     private double learnerWaitSeconds;
+    private long learnerWaitStarted; // Stopwatch timestamp of the wait in progress, 0 when none
     private TrainStepSummary? lastTrainStep;
 
     /// <summary>Episodes the recent-return average covers.</summary>
@@ -45,9 +46,19 @@ public sealed class TrainingStats
         get { lock (gate) return throttledSeconds; }
     }
 
+    /// <summary>
+    /// Time the learner waited for batches, including the wait in progress: a learner blocked
+    /// for good (no reanalyzer left) shows its starvation while it lasts, not only once a batch comes.
+    /// </summary>
     public double LearnerWaitSeconds
     {
-        get { lock (gate) return learnerWaitSeconds; }
+        get
+        {
+            lock (gate)
+            {
+                return learnerWaitSeconds + (learnerWaitStarted == 0 ? 0 : System.Diagnostics.Stopwatch.GetElapsedTime(learnerWaitStarted).TotalSeconds);
+            }
+        }
     }
 
     public TrainStepSummary? LastTrainStep
@@ -107,6 +118,22 @@ public sealed class TrainingStats
     public void AddLearnerWait(double seconds)
     {
         lock (gate) learnerWaitSeconds += seconds;
+    }
+
+    /// <summary>The learner starts waiting for a batch; <see cref="LearnerWaitSeconds"/> grows until <see cref="EndLearnerWait"/>.</summary>
+    public void BeginLearnerWait()
+    {
+        lock (gate) learnerWaitStarted = System.Diagnostics.Stopwatch.GetTimestamp();
+    }
+
+    public void EndLearnerWait()
+    {
+        lock (gate)
+        {
+            if (learnerWaitStarted == 0) return;
+            learnerWaitSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(learnerWaitStarted).TotalSeconds;
+            learnerWaitStarted = 0;
+        }
     }
 
     public void RecordTrainStep(TrainStepSummary summary)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SpeedyZero.Engine;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.Progress;
@@ -44,7 +43,6 @@ public sealed class LearnerRole(
         var config = setup.Config.Learner;
         var totalEnvSteps = setup.Config.Run.EnvSteps;
         var priorities = new float[config.BatchSize];
-        var wait = new Stopwatch();
         clock.SetLearnerSteps(model.Step);
 
         while (!cancellationToken.IsCancellationRequested)
@@ -63,9 +61,16 @@ public sealed class LearnerRole(
                 continue;
             }
 
-            wait.Restart();
-            var batch = Blocking.Wait(batches.TakeAsync(cancellationToken));
-            stats.AddLearnerWait(wait.Elapsed.TotalSeconds);
+            TrainingBatch batch;
+            stats.BeginLearnerWait();
+            try
+            {
+                batch = Blocking.Wait(batches.TakeAsync(cancellationToken));
+            }
+            finally
+            {
+                stats.EndLearnerWait();
+            }
 
             var result = model.TrainStep(new TrainBatch
             {
