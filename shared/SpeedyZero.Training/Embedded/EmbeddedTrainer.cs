@@ -65,10 +65,11 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         var evaluations = new EvaluationQueue();
         var evaluationSeed = (ulong)config.Run.Seed + 1_000_003;
 
-        void Evaluate(long step, byte[] modelWeights)
+        void Evaluate(EvaluationRequest request)
         {
-            var returns = evaluator.Run(modelWeights, evaluationSeed, stop.Token);
-            var result = new EvaluationResult(step, clock.EnvSteps, returns);
+            var returns = evaluator.Run(request.Weights, evaluationSeed, stop.Token);
+            var step = request.LearnerStep;
+            var result = new EvaluationResult(step, request.EnvSteps, returns);
             stats.RecordEvaluation(result);
             log.Write("eval",
             [
@@ -92,7 +93,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
 
         var learner = new LearnerRole(setup, learnerModel, batches, replay, weights, clock, stats)
         {
-            Evaluate = (step, w) => evaluations.Request(step, w),
+            Evaluate = (step, w) => evaluations.Request(new EvaluationRequest(step, clock.EnvSteps, w)),
             Checkpoint = SaveCheckpoint,
             Stepped = s =>
             {
@@ -142,7 +143,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         if (failure is null && !cancellationToken.IsCancellationRequested)
         {
             evaluations.Drain();
-            Evaluate(learnerModel.Step, learnerModel.ExportWeights());
+            Evaluate(new EvaluationRequest(learnerModel.Step, clock.EnvSteps, learnerModel.ExportWeights()));
             SaveCheckpoint(learnerModel.Step);
         }
 

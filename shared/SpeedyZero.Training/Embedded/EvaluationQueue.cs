@@ -7,21 +7,21 @@ namespace SpeedyZero.Training.Embedded;
 public sealed class EvaluationQueue
 {
     private readonly object gate = new();
-    private (long Step, byte[] Weights)? pending;
+    private EvaluationRequest? pending;
     private bool running;
     private bool serving;
 
-    public void Request(long step, byte[] weights)
+    public void Request(EvaluationRequest request)
     {
         lock (gate)
         {
-            pending = (step, weights);
+            pending = request;
             Monitor.PulseAll(gate);
         }
     }
 
     /// <summary>Runs requests as they come until cancelled.</summary>
-    public void Serve(Action<long, byte[]> evaluate, CancellationToken cancellationToken)
+    public void Serve(Action<EvaluationRequest> evaluate, CancellationToken cancellationToken)
     {
         using var wake = cancellationToken.Register(() => { lock (gate) Monitor.PulseAll(gate); });
         lock (gate) serving = true;
@@ -39,23 +39,23 @@ public sealed class EvaluationQueue
         }
     }
 
-    private void ServeUntilCancelled(Action<long, byte[]> evaluate, CancellationToken cancellationToken)
+    private void ServeUntilCancelled(Action<EvaluationRequest> evaluate, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            (long Step, byte[] Weights) next;
+            EvaluationRequest next;
             lock (gate)
             {
                 while (pending is null && !cancellationToken.IsCancellationRequested) Monitor.Wait(gate);
                 if (pending is null) return;
-                next = pending.Value;
+                next = pending;
                 pending = null;
                 running = true;
             }
 
             try
             {
-                evaluate(next.Step, next.Weights);
+                evaluate(next);
             }
             finally
             {
@@ -77,3 +77,6 @@ public sealed class EvaluationQueue
         }
     }
 }
+
+/// <summary>Weights to evaluate, with the learner and environment steps at which they were produced.</summary>
+public sealed record EvaluationRequest(long LearnerStep, long EnvSteps, byte[] Weights);
