@@ -96,6 +96,24 @@ public sealed class PriorityIndex
     /// <summary>Whether transition <paramref name="id"/> is held.</summary>
     public bool Contains(long id) => id >= OldestId && id < NextId && slotIds[SlotOf(id)] == id;
 
+    /// <summary>
+    /// Ids and keys of held transitions from <paramref name="fromId"/> on (or the oldest, if that is
+    /// later), in id order, at most <c>ids.Length</c> of them; returns how many were written.
+    /// Priority Refresh walks the whole buffer with it.
+    /// </summary>
+    public int Sweep(long fromId, Span<long> ids, Span<long> sweptKeys)
+    {
+        var start = Math.Max(fromId, OldestId);
+        var n = (int)Math.Clamp(NextId - start, 0, Math.Min(ids.Length, sweptKeys.Length));
+        for (var i = 0; i < n; i++)
+        {
+            ids[i] = start + i;
+            sweptKeys[i] = keys[SlotOf(start + i)];
+        }
+
+        return n;
+    }
+
     /// <summary>Key and priority of a held transition.</summary>
     public bool TryGet(long id, out long key, out float priority)
     {

@@ -118,21 +118,10 @@ public sealed class ReplayBuffer
     {
         lock (gate)
         {
-            var start = Math.Max(fromId, index.OldestId);
-            var n = (int)Math.Clamp(index.NextId - start, 0, count);
-            var ids = new long[n];
-            var keys = new long[n];
-            var filled = 0;
-            for (var id = start; id < start + n; id++)
-            {
-                if (index.TryGet(id, out var key, out _))
-                {
-                    ids[filled] = id;
-                    keys[filled++] = key;
-                }
-            }
-
-            return new ReplaySweep(ids[..filled], keys[..filled], index.NextId);
+            var ids = new long[count];
+            var keys = new long[count];
+            var n = index.Sweep(fromId, ids, keys);
+            return new ReplaySweep(ids[..n], keys[..n], index.NextId);
         }
     }
 
