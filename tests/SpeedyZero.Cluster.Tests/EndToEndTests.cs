@@ -14,13 +14,14 @@ public class EndToEndTests
     [Fact]
     public async Task Cartpole_run_over_nats_and_redis_stores_every_segment_trains_and_survives_bad_input()
     {
-        await using var cluster = await LocalCluster.StartAsync(envSteps: 1200);
+        await using var cluster = await LocalCluster.StartAsync(envSteps: 3000);
         var replay = cluster.Start("replay", "replay");
         var learner = cluster.Start("learner", "learner");
         cluster.Start("refresh", "reanalyzer", "--mode", "refresh");
         cluster.Start("reanalyzer-1", "reanalyzer");
         cluster.Start("reanalyzer-2", "reanalyzer", "--mode", "reanalyze");
-        // Actors last, once the rest listens: in so short a run they could otherwise collect
+        // Actors last, once the rest listens, and a run long enough that the learner is training
+        // while they collect: in a very short run they could otherwise collect
         // everything before the learner's first step, when the ratio starts to hold them.
         await cluster.WaitUntilAsync(() => cluster.Roles.Values.All(r => r.Metric("speedyzero_ready") == 1), TimeSpan.FromSeconds(90), "the roles ready");
         var actors = new[] { cluster.Start("actor-1", "actor"), cluster.Start("actor-2", "actor") };
