@@ -52,11 +52,15 @@ public sealed class ActorRole(
             stacks.Reset(i, buffers.Observation(i));
         }
 
-        // How far the learner may fall behind before actors wait: two actor steps' worth. Actors
-        // never wait before the learner's first step: until then the replay may not yet hold a
-        // batch (steps of unfinished episodes are still in the segment builders).
+        // How far the learner may fall behind before actors wait: two actor steps' worth. Before
+        // the learner's first step the ratio cannot be held (the replay may not yet hold a batch:
+        // steps of unfinished episodes are still in the segment builders), so an actor collects
+        // until it alone has published the warm-up, plus what its builders may still hold, and
+        // then waits for the learner to start instead of running the whole run ahead of it.
         var allowance = 2 * parallel * config.Learner.TrainRatio + 2;
+        var preLearnerLimit = config.Replay.WarmupTransitions + (long)parallel * (setup.SegmentOptions.Length + setup.SegmentOptions.Padding);
         var learnerStart = clock.LearnerSteps;
+        long collected = 0;
         var searchSeed = (ulong)seed * 0x9E3779B97F4A7C15UL;
         var throttle = new Stopwatch();
 
@@ -112,12 +116,14 @@ public sealed class ActorRole(
             }
 
             clock.AddEnvSteps(parallel);
+            collected += parallel;
         }
 
         bool LearnerBehind()
         {
             var learner = clock.LearnerSteps;
-            return learner > learnerStart && setup.DesiredLearnerSteps(clock.EnvSteps) - learner > allowance;
+            if (learner <= learnerStart) return collected >= preLearnerLimit;
+            return setup.DesiredLearnerSteps(clock.EnvSteps) - learner > allowance;
         }
     }
 }
