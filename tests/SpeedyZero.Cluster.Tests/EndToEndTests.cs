@@ -74,6 +74,10 @@ public class EndToEndTests
         Assert.True(cluster.Roles["reanalyzer-1"].Metric("speedyzero_batches_produced_total") > 0);
         Assert.True(cluster.Roles["reanalyzer-2"].Metric("speedyzero_batches_produced_total") > 0);
 
+        // The role code times its work: searches and batch assembly land in the histograms.
+        Assert.True(actors.All(a => a.Metric("speedyzero_search_duration_seconds_count") > 0), "an actor observed no search duration");
+        Assert.True(cluster.Roles["reanalyzer-1"].Metric("speedyzero_reanalyze_batch_duration_seconds_count") > 0, "no batch duration observed");
+
         // New weights reached every actor; priorities changed in Redis.
         foreach (var actor in actors)
         {

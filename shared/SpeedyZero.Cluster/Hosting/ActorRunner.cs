@@ -30,7 +30,7 @@ public static class ActorRunner
         var episodeReturn = m.CreateGauge("speedyzero_episode_return", "Mean undiscounted return of recent finished episodes.", "mode").WithLabels("selfplay");
         episodeReturn.Set(double.NaN); // no episode yet
         var throttled = new DeltaCounter(m.CreateCounter("speedyzero_actor_throttled_seconds_total", "Time the actor waited for the update/collect ratio."));
-        m.CreateHistogram("speedyzero_search_duration_seconds", "Wall time of one batched search.", Buckets.DefaultSeconds);
+        var searchDuration = m.CreateHistogram("speedyzero_search_duration_seconds", "Wall time of one batched search.", Buckets.DefaultSeconds);
         var inUse = m.CreateGauge("speedyzero_weights_version_in_use", "Version of the weights the role computes with.");
         var lag = m.CreateGauge("speedyzero_weights_version_lag", "Latest announced version minus the version in use.");
         host.AddSampler(() =>
@@ -45,7 +45,10 @@ public static class ActorRunner
         });
 
         var seed = host.Config.Run.Seed * 7919 + ids.Incarnation;
-        await HostContext.RunOnThread("actor", t => new ActorRole(host.Setup, sink, weights, counting, stats, ids, seed).Run(t), cancellationToken);
+        await HostContext.RunOnThread("actor", t => new ActorRole(host.Setup, sink, weights, counting, stats, ids, seed)
+        {
+            Searched = d => searchDuration.Observe(d.TotalSeconds),
+        }.Run(t), cancellationToken);
         await clock.FlushAsync(CancellationToken.None);
         if (!cancellationToken.IsCancellationRequested)
         {

@@ -80,6 +80,7 @@ public static class LearnerRunner
             host.Logger.LogInformation("Checkpoint at learner step {Step} written to {Directory}", step, directory);
         }
 
+        var trainedSeconds = 0.0;
         var learner = new LearnerRole(setup, model, timed, replay, new PublishedWeights(weights, published, host.Config), clock, stats)
         {
             Checkpoint = SaveCheckpoint,
@@ -88,7 +89,9 @@ public static class LearnerRunner
                 consumed.Inc();
                 steps.Inc();
                 stepGauge.Set(s.Step);
-                stepDuration.Observe(timed.SinceLastTake.TotalSeconds);
+                var stepSeconds = timed.SinceLastTake.TotalSeconds;
+                trainedSeconds += stepSeconds;
+                stepDuration.Observe(stepSeconds);
                 loss.WithLabels("total").Set(s.Total);
                 loss.WithLabels("policy").Set(s.Policy);
                 loss.WithLabels("value").Set(s.Value);
@@ -108,7 +111,12 @@ public static class LearnerRunner
         {
             await weights.PublishAsync(WeightsKind.SelfPlay, model.Step, model.ExportWeights(), CancellationToken.None);
             await RunControl.MarkFinishedAsync(cluster, model.Step, CancellationToken.None);
-            host.Logger.LogInformation("Run finished at learner step {Step}", model.Step);
+            // The share the issue targets: time blocked on the batch queue against time spent
+            // waiting plus training (pauses for the actors, under the ratio, are neither).
+            var waitSeconds = stats.LearnerWaitSeconds;
+            var share = waitSeconds + trainedSeconds > 0 ? waitSeconds / (waitSeconds + trainedSeconds) : 0;
+            host.Logger.LogInformation("Run finished at learner step {Step}; waited {WaitSeconds:0.0} s for batches, trained {TrainSeconds:0.0} s: wait share {WaitShare:0.0%}",
+                model.Step, waitSeconds, trainedSeconds, share);
         }
 
         await pollerStop.CancelAsync();

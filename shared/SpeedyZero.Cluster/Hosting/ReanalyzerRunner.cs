@@ -33,7 +33,7 @@ public static class ReanalyzerRunner
 
         // Both modes expose the reanalyzer metrics (docs/metrics.md); refresh leaves the batch ones at 0.
         var produced = new DeltaCounter(m.CreateCounter("speedyzero_batches_produced_total", "Training batches published to the batch work queue."));
-        m.CreateHistogram("speedyzero_reanalyze_batch_duration_seconds", "Time to build one batch.", Buckets.Exponential(0.01, 2, 12));
+        var batchDuration = m.CreateHistogram("speedyzero_reanalyze_batch_duration_seconds", "Time to build one batch.", Buckets.Exponential(0.01, 2, 12));
         var lagPoller = ConsumerLagPoller.RunAsync(cluster, cluster.Names.BatchStream, ClusterNames.LearnerConsumer, cancellationToken);
         if (refresh)
         {
@@ -56,7 +56,10 @@ public static class ReanalyzerRunner
         for (var w = 0; w < host.Config.Reanalyze.Workers; w++)
         {
             var seed = host.Config.Run.Seed * 104729 + w + 1 + Random.Shared.Next(1 << 20);
-            var role = new ReanalyzerRole(setup, replay, batches, weights, clock, stats, seed);
+            var role = new ReanalyzerRole(setup, replay, batches, weights, clock, stats, seed)
+            {
+                BatchBuilt = d => batchDuration.Observe(d.TotalSeconds),
+            };
             workers.Add(HostContext.RunOnThread($"reanalyzer-{w}", role.Run, cancellationToken));
         }
 

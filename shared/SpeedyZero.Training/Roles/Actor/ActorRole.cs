@@ -23,6 +23,9 @@ public sealed class ActorRole(
     SegmentIds segmentIds,
     long seed)
 {
+    /// <summary>Called with the wall time of each batched search (the services observe it in a histogram).</summary>
+    public Action<TimeSpan>? Searched { get; init; }
+
     /// <summary>Runs until the run's env steps are collected or <paramref name="cancellationToken"/> fires.</summary>
     public void Run(CancellationToken cancellationToken)
     {
@@ -87,7 +90,9 @@ public sealed class ActorRole(
             var roots = new SearchRoots(parallel, outputs.Latent.AsSpan(0, parallel * model.Shape.LatentSize),
                 outputs.Value.AsSpan(0, parallel), outputs.PolicyLogits.AsSpan(0, parallel * setup.ActionCount));
             var temperature = config.Search.TemperatureAt((double)clock.EnvSteps / total);
+            var searchStarted = Stopwatch.GetTimestamp();
             search.Run(model, roots, results, searchSeed++, rootNoise: true, temperature);
+            Searched?.Invoke(Stopwatch.GetElapsedTime(searchStarted));
 
             environments.Step(results.Action.AsSpan(0, parallel), buffers);
             for (var i = 0; i < parallel; i++)

@@ -30,6 +30,9 @@ public sealed class ReanalyzerRole(
     private readonly int actionCount = setup.ActionCount;
     private readonly Random random = new((int)(seed & int.MaxValue));
 
+    /// <summary>Called with the wall time of assembling each published batch (sampling, targets, fresh search).</summary>
+    public Action<TimeSpan>? BatchBuilt { get; init; }
+
     /// <summary>Wall-clock seconds spent waiting for the learner to take batches (a full queue).</summary>
     public double QueueWaitSeconds { get; private set; }
 
@@ -61,11 +64,13 @@ public sealed class ReanalyzerRole(
             }
 
             var batch = new TrainingBatch(batchSize, unroll, stackSize, actionCount) { TargetVersion = follower.Version };
+            var assembleStarted = Stopwatch.GetTimestamp();
             if (!TryAssemble(model, search, scratch, batch, searchSeed++, cancellationToken))
             {
                 continue; // a sampled segment was evicted meanwhile: draw again
             }
 
+            BatchBuilt?.Invoke(Stopwatch.GetElapsedTime(assembleStarted));
             wait.Restart();
             Blocking.Wait(batches.PublishAsync(batch, cancellationToken));
             QueueWaitSeconds += wait.Elapsed.TotalSeconds;
