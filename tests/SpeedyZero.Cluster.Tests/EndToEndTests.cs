@@ -20,6 +20,7 @@ public class EndToEndTests
         cluster.Start("refresh", "reanalyzer", "--mode", "refresh");
         cluster.Start("reanalyzer-1", "reanalyzer");
         cluster.Start("reanalyzer-2", "reanalyzer", "--mode", "reanalyze");
+        var evaluator = cluster.Start("evaluator", "evaluator");
         // Actors last, once the rest listens, and a run long enough that the learner is training
         // while they collect: in a very short run they could otherwise collect
         // everything before the learner's first step, when the ratio starts to hold them.
@@ -31,7 +32,7 @@ public class EndToEndTests
 
         // Every role exposes the names docs/metrics.md promises for it.
         await cluster.WaitUntilAsync(() => actors.All(a => a.Metric("speedyzero_segments_published_total") > 0), TimeSpan.FromSeconds(60), "segments published");
-        foreach (var (name, role) in new[] { ("replay", "replay"), ("learner", "learner"), ("refresh", "priority-refresh"), ("reanalyzer-1", "reanalyzer"), ("actor-1", "actor") })
+        foreach (var (name, role) in new[] { ("replay", "replay"), ("learner", "learner"), ("refresh", "priority-refresh"), ("reanalyzer-1", "reanalyzer"), ("actor-1", "actor"), ("evaluator", "evaluator") })
         {
             var missing = MetricCatalogue.Missing(role, await cluster.Roles[name].ScrapeAsync() ?? new Dictionary<string, double>());
             Assert.True(missing.Count == 0, $"{name} lacks {string.Join(", ", missing)}");
@@ -73,6 +74,9 @@ public class EndToEndTests
             ? System.Text.Encoding.ASCII.GetString(v.Span) : "");
         Assert.True(cluster.Roles["reanalyzer-1"].Metric("speedyzero_batches_produced_total") > 0);
         Assert.True(cluster.Roles["reanalyzer-2"].Metric("speedyzero_batches_produced_total") > 0);
+
+        // The evaluator evaluated the first weights and then every eval.every learner steps.
+        Assert.True(evaluator.Metric("speedyzero_episodes_total") >= 4, $"the evaluator finished {evaluator.Metric("speedyzero_episodes_total")} episodes");
 
         // The role code times its work: searches and batch assembly land in the histograms.
         Assert.True(actors.All(a => a.Metric("speedyzero_search_duration_seconds_count") > 0), "an actor observed no search duration");

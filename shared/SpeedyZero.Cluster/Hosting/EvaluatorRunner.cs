@@ -22,7 +22,7 @@ public static class EvaluatorRunner
         var inUse = m.CreateGauge("speedyzero_weights_version_in_use", "Version of the weights the role computes with.");
         var lag = m.CreateGauge("speedyzero_weights_version_lag", "Latest announced version minus the version in use.");
         var version = -1L;
-        var evaluated = long.MinValue;
+        long? evaluated = null; // version of the last evaluation
         host.AddSampler(() =>
         {
             var publication = WeightsVersions.Publication(version, WeightsKind.SelfPlay, host.Config);
@@ -36,7 +36,7 @@ public static class EvaluatorRunner
             while (!token.IsCancellationRequested)
             {
                 var newer = weights.GetNewerAsync(WeightsKind.SelfPlay, version, token).AsTask().GetAwaiter().GetResult();
-                if (newer is null || newer.Version - evaluated < host.Config.Eval.Every)
+                if (newer is null || (evaluated is { } last && newer.Version - last < host.Config.Eval.Every))
                 {
                     if (newer is not null) version = newer.Version;
                     token.WaitHandle.WaitOne(500);
