@@ -64,6 +64,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         using var evaluator = new EvaluatorRole(setup);
         var evaluations = new EvaluationQueue();
         var evaluationSeed = (ulong)config.Run.Seed + 1_000_003;
+        var best = new BestWeights(folder);
 
         void Evaluate(EvaluationRequest request)
         {
@@ -71,6 +72,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
             var step = request.LearnerStep;
             var result = new EvaluationResult(step, request.EnvSteps, returns);
             stats.RecordEvaluation(result);
+            best.Offer(result, request.Weights);
             log.Write("eval",
             [
                 new("learner_steps", step), new("env_steps", result.EnvSteps), new("return_mean", result.Mean),

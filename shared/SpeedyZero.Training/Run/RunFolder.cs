@@ -28,4 +28,10 @@ public sealed class RunFolder
 
     /// <summary>The latest checkpoint (model, optimiser, replay, counters).</summary>
     public string CheckpointPath => Path.Combine(Root, "checkpoint");
+
+    /// <summary>Weights of the best evaluation so far, with best.json saying which (see <see cref="BestWeights"/>).</summary>
+    public string BestWeightsPath => Path.Combine(Root, "best.weights");
+
+    /// <summary>Learner step, env steps and mean return of the evaluation that produced best.weights.</summary>
+    public string BestInfoPath => Path.Combine(Root, "best.json");
 }

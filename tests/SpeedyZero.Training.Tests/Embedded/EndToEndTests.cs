@@ -32,6 +32,12 @@ public class EndToEndTests
         Assert.True(File.Exists(folder.CurvesPath) && new FileInfo(folder.CurvesPath).Length > 1000, "curves were drawn");
         Assert.True(Checkpoint.LoadState(folder.CheckpointPath).LearnerSteps == summary.LearnerSteps, "final checkpoint is at the last step");
         _ = progress;
+
+        // The best evaluation's weights are kept beside the checkpoint.
+        var best = new BestWeights(folder).Best;
+        Assert.NotNull(best);
+        Assert.Equal(summary.BestReturnMean, best.ReturnMean);
+        Assert.True(new FileInfo(folder.BestWeightsPath).Length > 1000, "best.weights holds the weights");
     }
 
     [Fact]
