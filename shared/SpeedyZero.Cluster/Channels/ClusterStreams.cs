@@ -1,3 +1,6 @@
+using SpeedyZero.Cluster.Wire;
+using SpeedyZero.Core.Environments;
+using SpeedyZero.Messaging.Chunking;
 using SpeedyZero.Messaging.JetStream;
 using SpeedyZero.Training.Config;
 
@@ -30,7 +33,8 @@ public static class ClusterStreams
             Subjects = [names.BatchSubject],
             Retention = RetentionPolicy.WorkQueue,
             Storage = StorageType.Memory,
-            MaxMsgs = config.Reanalyze.QueueCapacity,
+            // The limit counts chunks (see BatchChunks), so it is queue_capacity batches however large they are.
+            MaxMsgs = (long)config.Reanalyze.QueueCapacity * BatchChunks(config, context.Nats.ServerInfo.MaxPayload),
             Discard = DiscardPolicy.New,
         }, cancellationToken);
         await js.CreateConsumerAsync(names.SegmentStream, new ConsumerConfig
@@ -45,5 +49,36 @@ public static class ClusterStreams
             AckWait = TimeSpan.FromSeconds(60),
             MaxAckPending = 16,
         }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Messages one training batch of this run takes on the batch stream: 1 while the largest
+    /// encoding of the batch shape fits under max_payload (less the chunk-header reserve), else its
+    /// chunk count. The batch stream's limit is queue_capacity times this: counted in chunks, not
+    /// bytes, because JetStream's byte accounting adds per-message overhead the roles cannot see,
+    /// and a refused publish then always means "the backlog holds queue_capacity batches' worth".
+    /// The shape comes from a probe of the environment (every role, the replay included, derives
+    /// the same limit without loading the engine).
+    /// </summary>
+    public static int BatchChunks(TrainingConfig config, long maxPayload)
+    {
+        var env = config.Env;
+        var probe = EnvironmentRegistry.Create(env.Name, new EnvironmentOptions
+        {
+            StickyActionProbability = env.StickyActionProbability,
+            MinimalActionSet = env.MinimalActionSet,
+            DifficultyRamping = env.DifficultyRamping,
+            MaxEpisodeSteps = env.MaxEpisodeSteps,
+        });
+        var length = BatchWire.MaxEncodedLength(config.Learner.BatchSize, config.Algorithm.UnrollSteps,
+            probe.ObservationShape.Size * env.FrameStack, probe.ActionCount);
+        return BatchChunks(length, maxPayload);
+    }
+
+    /// <summary>Messages a payload of <paramref name="length"/> bytes takes under <paramref name="maxPayload"/>.</summary>
+    public static int BatchChunks(long length, long maxPayload)
+    {
+        var chunkSize = ChunkSplitter.ChunkSizeFor(maxPayload);
+        return (int)Math.Max(1, (length + chunkSize - 1) / chunkSize);
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SpeedyZero.Cluster.Wire;
+using SpeedyZero.Messaging.Chunking;
 using SpeedyZero.Messaging.JetStream;
 using SpeedyZero.Messaging.Nats;
 using SpeedyZero.Metrics;
@@ -10,48 +11,98 @@ namespace SpeedyZero.Cluster.Channels;
 /// <summary>
 /// Reanalyzers to learner over the batch work-queue stream. The stream holds at most
 /// reanalyze.queue_capacity batches and refuses more (discard new), so a publisher waits and
-/// retries while it is full: targets are never computed far ahead of their use. The learner
-/// pulls one batch at a time and acks it as it takes it.
+/// retries while it is full: targets are never computed far ahead of their use. A batch that fits
+/// under the server's max_payload is one message; a larger one is a transfer of chunks (see
+/// <see cref="ChunkHeaders"/>), and the stream's limit is counted in chunks
+/// (<see cref="ClusterStreams.BatchChunks(long, long)"/>). The learner pulls one message at a
+/// time, acks it as it takes it and reassembles chunks before decoding.
 /// </summary>
-public sealed class JetStreamBatchQueue(ClusterContext context, int batchSize, int unroll, int observationSize, int actionCount) : IBatchQueue
+public sealed class JetStreamBatchQueue : IBatchQueue
 {
     private static readonly TimeSpan FullRetry = TimeSpan.FromMilliseconds(20);
+    private readonly ClusterContext context;
+    private readonly int batchSize, unroll, observationSize, actionCount;
+    private readonly int maxEncodedLength;
     private readonly long producer = Random.Shared.NextInt64(1, 1L << 40);
-    private readonly CounterSeries redeliveries = context.Metrics.CreateCounter("speedyzero_jetstream_redeliveries_total",
-            "JetStream messages received with a delivery count above 1.", "stream", "consumer")
-        .WithLabels(context.Names.BatchStream, ClusterNames.LearnerConsumer);
+    private readonly CounterSeries redeliveries;
+    private readonly ChunkAssembler assembler;
     private long sequence;
     private int pendingEstimate;
+    private long rejectedSeen, droppedSeen;
+
+    /// <param name="transferTimeout">
+    /// Time a chunked batch may take from its first chunk to its last before the learner drops
+    /// it as incomplete (a reanalyzer that died mid-transfer).
+    /// </param>
+    public JetStreamBatchQueue(ClusterContext context, int batchSize, int unroll, int observationSize, int actionCount, TimeSpan? transferTimeout = null)
+    {
+        this.context = context;
+        this.batchSize = batchSize;
+        this.unroll = unroll;
+        this.observationSize = observationSize;
+        this.actionCount = actionCount;
+        maxEncodedLength = BatchWire.MaxEncodedLength(batchSize, unroll, observationSize, actionCount);
+        redeliveries = context.Metrics.CreateCounter("speedyzero_jetstream_redeliveries_total",
+                "JetStream messages received with a delivery count above 1.", "stream", "consumer")
+            .WithLabels(context.Names.BatchStream, ClusterNames.LearnerConsumer);
+        // Header claims beyond one batch of this shape are refused before anything is allocated.
+        // Every reanalyzer has at most one transfer open, so 64 open transfers leave room for many.
+        assembler = new ChunkAssembler(new ChunkAssemblerOptions
+        {
+            MaxTransferBytes = maxEncodedLength,
+            MaxConcurrentTransfers = 64,
+            Timeout = transferTimeout ?? TimeSpan.FromSeconds(30),
+        });
+    }
 
     /// <summary>Seconds publishers spent waiting on a full backlog.</summary>
     public double FullWaitSeconds { get; private set; }
 
-    public int Count => Volatile.Read(ref pendingEstimate);
+    /// <summary>Chunks the learner refused as malformed (counted as decode errors too).</summary>
+    public long RejectedChunks => assembler.Rejected;
+
+    /// <summary>Chunked batches the learner dropped incomplete (counted as decode errors too).</summary>
+    public long IncompleteBatches => assembler.DroppedIncomplete;
+
+    /// <summary>Most chunked batches the learner held open at once (above 1 when publishers interleave).</summary>
+    public int PeakOpenTransfers { get; private set; }
+
+    /// <summary>Messages a batch of this shape takes under the connected server's max_payload.</summary>
+    public int ChunksPerBatch => ClusterStreams.BatchChunks(maxEncodedLength, context.Nats.ServerInfo.MaxPayload);
+
+    /// <summary>Batches waiting (from the messages the stream reported pending at the last take).</summary>
+    public int Count
+    {
+        get
+        {
+            var chunks = ChunksPerBatch;
+            return (Volatile.Read(ref pendingEstimate) + chunks - 1) / chunks;
+        }
+    }
 
     public async ValueTask PublishAsync(TrainingBatch batch, CancellationToken cancellationToken)
     {
         var id = Interlocked.Increment(ref sequence);
         var data = BatchWire.Encode(batch, id);
-        var msgId = $"{producer:x}-{id}";
+        var transferId = $"{producer:x}-{id}";
+        var chunkSize = ChunkSplitter.ChunkSizeFor(context.Nats.ServerInfo.MaxPayload);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        while (true)
+        if (data.Length <= chunkSize)
         {
-            try
+            await PublishMessageAsync(data, transferId, null, cancellationToken);
+        }
+        else
+        {
+            // Each chunk is retried alone until stored (a full stream refuses one chunk, not the
+            // transfer); its message id "transfer:index" makes a resend after a lost PubAck a
+            // duplicate the stream does not store.
+            foreach (var (headers, chunk) in ChunkSplitter.Split(data, chunkSize, transferId))
             {
-                await context.JetStream.PublishAsync(context.Names.BatchSubject, data, msgId: msgId, cancellationToken: cancellationToken);
-                FullWaitSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
-                return;
-            }
-            catch (JetStreamApiException e) when (IsFull(e) && !cancellationToken.IsCancellationRequested)
-            {
-                await Task.Delay(FullRetry, cancellationToken);
-            }
-            catch (Exception e) when (e is NatsException or TimeoutException && !cancellationToken.IsCancellationRequested)
-            {
-                context.Logger.LogWarning("Publishing a training batch failed, retrying: {Error}", e.Message);
-                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+                await PublishMessageAsync(chunk, $"{transferId}:{headers[ChunkHeaders.Index]}", headers, cancellationToken);
             }
         }
+
+        FullWaitSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
     public async ValueTask<TrainingBatch> TakeAsync(CancellationToken cancellationToken)
@@ -73,22 +124,86 @@ public sealed class JetStreamBatchQueue(ClusterContext context, int batchSize, i
                 continue;
             }
 
+            assembler.Sweep();
+            CountAssemblerLosses(subject);
             foreach (var message in messages)
             {
                 if (message.Delivered > 1) redeliveries.Inc();
                 Volatile.Write(ref pendingEstimate, (int)Math.Min(message.Pending, int.MaxValue));
+                if (message.Headers?[ChunkHeaders.TransferId] is null)
+                {
+                    try
+                    {
+                        var batch = BatchWire.Decode(message.Data.Span, batchSize, unroll, observationSize, actionCount);
+                        await message.AckAsync(cancellationToken);
+                        return batch;
+                    }
+                    catch (FormatException e)
+                    {
+                        context.DecodeErrors.Reject(subject, e);
+                        await message.TermAsync(cancellationToken);
+                        continue;
+                    }
+                }
+
+                // A chunk is acked as soon as it is taken, so the stream frees its place at once
+                // and publishers of the other chunks are not held back. A learner that crashes
+                // mid-transfer loses that batch; that is acceptable, reanalyzers produce more.
+                await message.AckAsync(cancellationToken);
+                var complete = assembler.TryAdd(message.Headers, message.Data, out var payload);
+                CountAssemblerLosses(subject);
+                PeakOpenTransfers = Math.Max(PeakOpenTransfers, assembler.InFlight + (complete ? 1 : 0));
+                if (!complete)
+                {
+                    continue;
+                }
+
                 try
                 {
-                    var batch = BatchWire.Decode(message.Data.Span, batchSize, unroll, observationSize, actionCount);
-                    await message.AckAsync(cancellationToken);
-                    return batch;
+                    return BatchWire.Decode(payload.Span, batchSize, unroll, observationSize, actionCount);
                 }
                 catch (FormatException e)
                 {
                     context.DecodeErrors.Reject(subject, e);
-                    await message.TermAsync(cancellationToken);
                 }
             }
+        }
+    }
+
+    private async ValueTask PublishMessageAsync(ReadOnlyMemory<byte> data, string msgId, NatsHeaders? headers, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await context.JetStream.PublishAsync(context.Names.BatchSubject, data, msgId, headers, cancellationToken);
+                return;
+            }
+            catch (JetStreamApiException e) when (IsFull(e) && !cancellationToken.IsCancellationRequested)
+            {
+                await Task.Delay(FullRetry, cancellationToken);
+            }
+            catch (Exception e) when (e is NatsException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            {
+                context.Logger.LogWarning("Publishing a training batch failed, retrying: {Error}", e.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Counts chunks the assembler refused and transfers it dropped incomplete since the last call (one taker).</summary>
+    private void CountAssemblerLosses(string subject)
+    {
+        var rejected = assembler.Rejected;
+        for (; rejectedSeen < rejected; rejectedSeen++)
+        {
+            context.DecodeErrors.Reject(subject, new FormatException($"malformed batch chunk: {assembler.LastRejection}"));
+        }
+
+        var dropped = assembler.DroppedIncomplete;
+        for (; droppedSeen < dropped; droppedSeen++)
+        {
+            context.DecodeErrors.Reject(subject, new FormatException("a chunked batch did not complete in time and was dropped"));
         }
     }
 

@@ -36,6 +36,17 @@ public static class BatchWire
         }, TrainingBatchMessageFormatter.Instance);
     }
 
+    /// <summary>
+    /// An upper bound on the encoded length of a batch of this shape: a batch whose integers all
+    /// take their longest MessagePack form, plus room for the timestamp's variants.
+    /// </summary>
+    public static int MaxEncodedLength(int batchSize, int unroll, int observationSize, int actionCount)
+    {
+        var worst = new TrainingBatch(batchSize, unroll, observationSize, actionCount) { TargetVersion = long.MaxValue, FreshPolicies = int.MaxValue };
+        worst.Ids.AsSpan().Fill(long.MaxValue);
+        return Encode(worst, long.MaxValue).Length + 64;
+    }
+
     /// <summary>Decodes a batch and checks every tensor's dtype and shape against the run's sizes.</summary>
     public static TrainingBatch Decode(ReadOnlySpan<byte> data, int batchSize, int unroll, int observationSize, int actionCount)
     {
