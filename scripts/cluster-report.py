@@ -66,7 +66,11 @@ def main(argv):
     print(f"wall clock     {report['wall_s']} s (first role start to the learner's finish)")
     print(f"env steps      {report['env_steps']} (per env step: {report['wall_s'] / max(1, report['env_steps']) * 1000:.1f} ms)")
     print(f"learner steps  {report['learner_steps']}")
-    print(f"learner wait   {report['learner_wait_s']} s waiting, {report['learner_train_s']} s training: share {report['learner_wait_share']}")
+    wait, train, share = report["learner_wait_s"], report["learner_train_s"], report["learner_wait_share"]
+    if share is None:
+        print("learner wait   not logged (a learner from before the wait share was logged)")
+    else:
+        print(f"learner wait   {wait:.1f} s waiting for batches, {train:.1f} s training: wait share {share:.1%}")
     print("evaluations    " + (", ".join(f"{e['learner_step']}: {e['return_mean']:.1f}" for e in report["evaluations"]) or "none"))
     return 0
 
