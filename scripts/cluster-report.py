@@ -57,6 +57,8 @@ def main(argv):
         "learner_wait_s": state.get("WaitSeconds"),
         "learner_train_s": state.get("TrainSeconds"),
         "learner_wait_share": state.get("WaitShare"),
+        "learner_first_batch_wait_s": state.get("FirstBatchWaitSeconds"),
+        "learner_wait_share_after_first_batch": state.get("SteadyWaitShare"),
         "evaluations": [{"learner_step": v, "return_mean": r} for v, r in evaluations],
     }
     if "--json" in argv:
@@ -71,6 +73,9 @@ def main(argv):
         print("learner wait   not logged (a learner from before the wait share was logged)")
     else:
         print(f"learner wait   {wait:.1f} s waiting for batches, {train:.1f} s training: wait share {share:.1%}")
+        if report["learner_wait_share_after_first_batch"] is not None:
+            print(f"               after the first batch ({report['learner_first_batch_wait_s']:.1f} s of start-up): "
+                  f"{report['learner_wait_share_after_first_batch']:.1%}")
     print("evaluations    " + (", ".join(f"{e['learner_step']}: {e['return_mean']:.1f}" for e in report["evaluations"]) or "none"))
     return 0
 

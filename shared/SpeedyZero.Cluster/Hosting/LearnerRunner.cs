@@ -81,6 +81,7 @@ public static class LearnerRunner
         }
 
         var trainedSeconds = 0.0;
+        double? firstBatchWait = null; // start-up: the reanalyzers load weights and build their first batch
         var learner = new LearnerRole(setup, model, timed, replay, new PublishedWeights(weights, published, host.Config), clock, stats)
         {
             Checkpoint = SaveCheckpoint,
@@ -90,6 +91,7 @@ public static class LearnerRunner
                 steps.Inc();
                 stepGauge.Set(s.Step);
                 var stepSeconds = timed.SinceLastTake.TotalSeconds;
+                firstBatchWait ??= stats.LearnerWaitSeconds;
                 trainedSeconds += stepSeconds;
                 stepDuration.Observe(stepSeconds);
                 loss.WithLabels("total").Set(s.Total);
@@ -111,12 +113,16 @@ public static class LearnerRunner
         {
             await weights.PublishAsync(WeightsKind.SelfPlay, model.Step, model.ExportWeights(), CancellationToken.None);
             await RunControl.MarkFinishedAsync(cluster, model.Step, CancellationToken.None);
-            // The share the issue targets: time blocked on the batch queue against time spent
-            // waiting plus training (pauses for the actors, under the ratio, are neither).
+            // Time blocked on the batch queue against time spent waiting plus training (pauses for
+            // the actors, under the ratio, are neither); the steady share leaves out the wait for
+            // the first batch, which is start-up rather than reanalyzers falling behind.
             var waitSeconds = stats.LearnerWaitSeconds;
-            var share = waitSeconds + trainedSeconds > 0 ? waitSeconds / (waitSeconds + trainedSeconds) : 0;
-            host.Logger.LogInformation("Run finished at learner step {Step}; waited {WaitSeconds:0.0} s for batches, trained {TrainSeconds:0.0} s: wait share {WaitShare:0.0%}",
-                model.Step, waitSeconds, trainedSeconds, share);
+            var steadyWait = waitSeconds - (firstBatchWait ?? 0);
+            host.Logger.LogInformation(
+                "Run finished at learner step {Step}; waited {WaitSeconds:0.0} s for batches ({FirstBatchWaitSeconds:0.0} s of it for the first), trained {TrainSeconds:0.0} s: wait share {WaitShare:0.0%}, after the first batch {SteadyWaitShare:0.0%}",
+                model.Step, waitSeconds, firstBatchWait ?? 0, trainedSeconds, Share(waitSeconds), Share(steadyWait));
+
+            double Share(double wait) => wait + trainedSeconds > 0 ? wait / (wait + trainedSeconds) : 0;
         }
 
         await pollerStop.CancelAsync();
