@@ -31,6 +31,19 @@ std::pair<torch::Tensor, torch::Tensor> NetworkImpl::predict(const torch::Tensor
   return {value_head(value_features), policy_head(policy_features)};
 }
 
+void NetworkImpl::track_prediction_statistics(bool on) {
+  constexpr double kMomentum = 0.1;  // libtorch's default, which every BatchNorm here keeps
+  static const char* const kPrediction[] = {"value_head.", "policy_head.", "trunk.prediction_blocks.",
+                                            "trunk.value_reduction.", "trunk.policy_reduction."};
+  for (const auto& item : named_modules()) {
+    bool prediction = false;
+    for (const char* prefix : kPrediction) prediction = prediction || item.key().rfind(prefix, 0) == 0;
+    if (!prediction) continue;
+    if (auto* bn = item.value()->as<nn::BatchNorm1d>()) bn->options.momentum(on ? kMomentum : 0.0);
+    if (auto* bn = item.value()->as<nn::BatchNorm2d>()) bn->options.momentum(on ? kMomentum : 0.0);
+  }
+}
+
 InitialOutput NetworkImpl::initial(const torch::Tensor& observations) {
   auto latent = represent(observations);
   auto [value, policy] = predict(latent);

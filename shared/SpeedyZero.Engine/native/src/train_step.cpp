@@ -58,7 +58,7 @@ sz_train_result Model::train_step(const sz_train_batch& b, float* priorities, in
     target_projection = network_->project(network_->represent(later)).view({batch, k_steps, -1});
   }
 
-  const auto value_targets = two_hot(target_value.reshape({-1}), config_.value_support).view({batch, k_steps + 1, -1});
+  const auto value_targets = two_hot(target_value.reshape({-1}), config_.value_support, config_.value_h_transform).view({batch, k_steps + 1, -1});
   const auto value_prefix_targets =
       two_hot(target_value_prefix.reshape({-1}), config_.value_prefix_support).view({batch, k_steps, -1});
 
@@ -71,12 +71,14 @@ sz_train_result Model::train_step(const sz_train_batch& b, float* priorities, in
   auto consistency_loss = torch::zeros({batch}, value_loss.options());
   {
     torch::NoGradGuard no_grad;
-    const auto predicted = decode_logits(initial.value_logits, config_.value_support);
+    const auto predicted = decode_logits(initial.value_logits, config_.value_support, config_.value_h_transform);
     const auto p = (predicted - target_value.select(1, 0)).abs() + 1e-6;
     torch::from_blob(priorities, {batch}, torch::kFloat32).copy_(p);
   }
 
-  // Steps 1..K: dynamics unroll; the LSTM restarts every lstm_horizon steps.
+  // Steps 1..K: dynamics unroll; the LSTM restarts every lstm_horizon steps. The prediction
+  // heads' running statistics stay those of root latents (network.h).
+  network_->track_prediction_statistics(false);
   auto latent = initial.latent;
   const auto zeros = torch::zeros({batch, config_.lstm_hidden}, value_loss.options());
   auto hidden = zeros, cell = zeros;
@@ -100,6 +102,7 @@ sz_train_result Model::train_step(const sz_train_batch& b, float* priorities, in
     consistency_loss = consistency_loss - similarity * mask;
   }
 
+  network_->track_prediction_statistics(true);
   const auto per_sample = config_.policy_weight * policy_loss + config_.value_weight * value_loss +
                           config_.value_prefix_weight * value_prefix_loss + config_.consistency_weight * consistency_loss;
   const auto weighted = (per_sample * weights).mean();
