@@ -56,6 +56,12 @@ public sealed record ModelConfig
     /// <summary>Value support [-S, S] (2S+1 bins).</summary>
     public int ValueSupport { get; init; } = 300;
 
+    /// <summary>
+    /// Bins over h(value) (true, ALGORITHM.md) or over the value itself (false: one bin per unit,
+    /// finer where values are small and their differences matter, as in CartPole).
+    /// </summary>
+    public bool ValueHTransform { get; init; } = true;
+
     /// <summary>Value-prefix support [-S, S] (2S+1 bins).</summary>
     public int ValuePrefixSupport { get; init; } = 300;
 
@@ -191,6 +197,7 @@ public sealed record ModelConfig
         NativeConfigText.Line(text, "consistency_weight", ConsistencyWeight);
         NativeConfigText.Line(text, "latent_grad_scale", LatentGradScale);
         NativeConfigText.Line(text, "grad_clip", GradClip);
+        NativeConfigText.Line(text, "value_h_transform", ValueHTransform);
         NativeConfigText.Line(text, "augment", Augment);
         NativeConfigText.Line(text, "augment_shift", AugmentShift);
         NativeConfigText.Line(text, "augment_intensity", AugmentIntensity);

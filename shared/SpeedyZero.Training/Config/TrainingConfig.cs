@@ -133,6 +133,9 @@ public sealed record ModelSection
     /// <summary>Value support half-width S (bins -S..S after the h-transform).</summary>
     public int ValueSupport { get; init; } = 300;
 
+    /// <summary>Bins over h(value) (true) or over the value itself (false: bins -S..S are values).</summary>
+    public bool ValueHTransform { get; init; } = true;
+
     /// <summary>Value-prefix support half-width.</summary>
     public int ValuePrefixSupport { get; init; } = 300;
 

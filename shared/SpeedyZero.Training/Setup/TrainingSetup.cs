@@ -48,6 +48,7 @@ public sealed class TrainingSetup
             HeadHidden = model.HeadHidden,
             LstmHidden = model.LstmHidden,
             ValueSupport = model.ValueSupport,
+            ValueHTransform = model.ValueHTransform,
             ValuePrefixSupport = model.ValuePrefixSupport,
             ProjectionHidden = model.ProjectionHidden,
             ProjectionOut = model.ProjectionOut,

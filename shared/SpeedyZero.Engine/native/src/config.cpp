@@ -100,6 +100,7 @@ const std::map<std::string, Setter>& setters() {
       {"consistency_weight", double_field(&Config::consistency_weight)},
       {"latent_grad_scale", double_field(&Config::latent_grad_scale)},
       {"grad_clip", double_field(&Config::grad_clip)},
+      {"value_h_transform", bool_field(&Config::value_h_transform)},
       {"augment", bool_field(&Config::augment)},
       {"augment_shift", int_field(&Config::augment_shift)},
       {"augment_intensity", double_field(&Config::augment_intensity)},

@@ -23,6 +23,7 @@ struct Config {
   int64_t head_hidden = 32;     // hidden width of the value, value-prefix and policy heads
   int64_t lstm_hidden = 64;
   int64_t value_support = 300;         // value bins: [-S, S]
+  bool value_h_transform = true;       // bins over h(value); false: over the value itself
   int64_t value_prefix_support = 300;  // value-prefix bins: [-S, S]
   int64_t projection_hidden = 256;
   int64_t projection_out = 256;

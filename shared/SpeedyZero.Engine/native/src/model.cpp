@@ -111,7 +111,7 @@ void Model::initial_inference(const float* observations, int64_t observations_le
   const auto x = input(observations, observations_length, batch, config_.obs_size(), "observations");
   if (config_.fused_inference) ensure_fused();
   const auto out = config_.fused_inference ? network_->initial_fused(x) : network_->initial(x);
-  const auto value = decode_logits(out.value_logits, config_.value_support);
+  const auto value = decode_logits(out.value_logits, config_.value_support, config_.value_h_transform);
   write_outputs(outputs, batch, out.latent, {}, {}, {}, value, out.policy_logits);
 }
 
@@ -138,7 +138,7 @@ void Model::recurrent_inference(const float* latent, int64_t latent_length, cons
   if (config_.fused_inference) ensure_fused();
   const auto out = config_.fused_inference ? network_->recurrent_fused(s, a, h, c) : network_->recurrent(s, a, h, c);
   const auto value_prefix = decode_logits(out.value_prefix_logits, config_.value_prefix_support);
-  const auto value = decode_logits(out.value_logits, config_.value_support);
+  const auto value = decode_logits(out.value_logits, config_.value_support, config_.value_h_transform);
   write_outputs(outputs, batch, out.latent, out.hidden, out.cell, value_prefix, value, out.policy_logits);
 }
 

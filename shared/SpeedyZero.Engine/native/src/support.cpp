@@ -15,9 +15,10 @@ torch::Tensor h_inverse(const torch::Tensor& y) {
   return torch::sign(y) * (root * root - 1);
 }
 
-torch::Tensor two_hot(const torch::Tensor& scalars, int64_t support) {
+torch::Tensor two_hot(const torch::Tensor& scalars, int64_t support, bool transform) {
   const auto s = static_cast<double>(support);
-  const auto x = h_transform(scalars.to(torch::kFloat32)).clamp(-s, s);
+  const auto raw = scalars.to(torch::kFloat32);
+  const auto x = (transform ? h_transform(raw) : raw).clamp(-s, s);
   const auto low = x.floor();
   const auto upper_weight = x - low;
   const auto low_index = (low + s).to(torch::kLong).unsqueeze(1);
@@ -29,13 +30,14 @@ torch::Tensor two_hot(const torch::Tensor& scalars, int64_t support) {
   return out;
 }
 
-torch::Tensor decode_probabilities(const torch::Tensor& probabilities, int64_t support) {
+torch::Tensor decode_probabilities(const torch::Tensor& probabilities, int64_t support, bool transform) {
   const auto bins = torch::arange(-support, support + 1, probabilities.options());
-  return h_inverse((probabilities * bins).sum(1));
+  const auto expectation = (probabilities * bins).sum(1);
+  return transform ? h_inverse(expectation) : expectation;
 }
 
-torch::Tensor decode_logits(const torch::Tensor& logits, int64_t support) {
-  return decode_probabilities(torch::softmax(logits, 1), support);
+torch::Tensor decode_logits(const torch::Tensor& logits, int64_t support, bool transform) {
+  return decode_probabilities(torch::softmax(logits, 1), support, transform);
 }
 
 }  // namespace sz

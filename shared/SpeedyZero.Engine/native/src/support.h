@@ -9,11 +9,12 @@ namespace sz {
 torch::Tensor h_transform(const torch::Tensor& x);
 // Closed-form inverse of h.
 torch::Tensor h_inverse(const torch::Tensor& y);
-// Scalars [N] (untransformed) -> two-hot probabilities [N, 2S+1] of h(x), clamped to the support.
-torch::Tensor two_hot(const torch::Tensor& scalars, int64_t support);
-// Probabilities [N, 2S+1] -> scalars [N]: expectation over the support, then h^-1.
-torch::Tensor decode_probabilities(const torch::Tensor& probabilities, int64_t support);
+// Scalars [N] (untransformed) -> two-hot probabilities [N, 2S+1] of h(x) (of x when transform is
+// false), clamped to the support.
+torch::Tensor two_hot(const torch::Tensor& scalars, int64_t support, bool transform = true);
+// Probabilities [N, 2S+1] -> scalars [N]: expectation over the support, then h^-1 (when transform).
+torch::Tensor decode_probabilities(const torch::Tensor& probabilities, int64_t support, bool transform = true);
 // Logits [N, 2S+1] -> scalars [N].
-torch::Tensor decode_logits(const torch::Tensor& logits, int64_t support);
+torch::Tensor decode_logits(const torch::Tensor& logits, int64_t support, bool transform = true);
 
 }  // namespace sz
