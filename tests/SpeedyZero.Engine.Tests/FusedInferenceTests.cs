@@ -7,7 +7,10 @@ namespace SpeedyZero.Engine.Tests;
 /// </summary>
 public class FusedInferenceTests
 {
-    private const float Tolerance = 1e-5f;
+    // Folding multiplies weights by gamma / sqrt(var + eps): a channel whose running variance is
+    // near eps (a feature the few training batches rarely switched on) amplifies float32
+    // rounding up to ~300x, so agreement is to 1e-3; a folding mistake differs by far more.
+    private const float Tolerance = 1e-3f;
 
     // Batch 1 and 16 run dense; 70 crosses the engine's threshold for oneDNN-layout activations (64).
     [Theory]
