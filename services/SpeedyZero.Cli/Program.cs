@@ -5,6 +5,7 @@ var root = new RootCommand("SpeedyZero-k8s: distributed EfficientZero training."
 {
     TrainCommand.Create(),
     EvalCommand.Create(),
+    InspectCommand.Create(),
     BenchCommand.Create(),
 };
 foreach (var command in ServiceCommands.Create()) root.Add(command);

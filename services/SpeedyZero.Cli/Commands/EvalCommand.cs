@@ -1,8 +1,5 @@
 using System.CommandLine;
-using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Roles.Evaluator;
-using SpeedyZero.Training.Run;
-using SpeedyZero.Training.Setup;
 
 namespace SpeedyZero.Cli.Commands;
 
@@ -21,35 +18,14 @@ public static class EvalCommand
         };
         command.SetAction((result, cancellationToken) =>
         {
-            var folder = new RunFolder(result.GetValue(run)!);
-            var useBest = result.GetValue(bestOption);
-            if (useBest ? !File.Exists(folder.BestWeightsPath) : !Checkpoint.Exists(folder.CheckpointPath))
-            {
-                Console.Error.WriteLine($"speedyzero eval: {folder.Root} has no {(useBest ? "best.weights (no evaluation finished yet)" : "checkpoint")}");
-                return Task.FromResult(ExitCodes.Usage);
-            }
-
-            TrainingSetup setup;
-            try
-            {
-                setup = new TrainingSetup(ConfigLoader.Load(null, folder.ConfigPath, new Dictionary<string, string>(), []));
-            }
-            catch (ConfigException e)
-            {
-                Console.Error.WriteLine($"speedyzero eval: {e.Message}");
-                return Task.FromResult(ExitCodes.Usage);
-            }
-
-            using var model = setup.CreateModel();
-            if (useBest) model.ImportWeights(File.ReadAllBytes(folder.BestWeightsPath));
-            else Checkpoint.LoadModel(folder.CheckpointPath, model);
-            var step = useBest ? new BestWeights(folder).Best?.LearnerSteps ?? model.Step : model.Step;
-            using var evaluator = new EvaluatorRole(setup, result.GetValue(episodes));
-            var returns = evaluator.Run(model.ExportWeights(), result.GetValue(seed), cancellationToken);
+            var loaded = RunWeights.Load("eval", result.GetValue(run)!, result.GetValue(bestOption));
+            if (loaded is null) return Task.FromResult(ExitCodes.Usage);
+            using var evaluator = new EvaluatorRole(loaded.Setup, result.GetValue(episodes));
+            var returns = evaluator.Run(loaded.Weights, result.GetValue(seed), cancellationToken);
             var mean = returns.Average();
             var std = Math.Sqrt(returns.Sum(r => (r - mean) * (r - mean)) / returns.Length);
-            Console.WriteLine($"{setup.Config.Env.Name}: greedy return {mean:0.##} ± {std:0.##} over {returns.Length} episodes " +
-                              $"({(useBest ? "best weights, " : "")}learner step {step}; min {returns.Min():0.##}, max {returns.Max():0.##})");
+            Console.WriteLine($"{loaded.Setup.Config.Env.Name}: greedy return {mean:0.##} ± {std:0.##} over {returns.Length} episodes " +
+                              $"({loaded.Describe()}; min {returns.Min():0.##}, max {returns.Max():0.##})");
             return Task.FromResult(ExitCodes.Success);
         });
         return command;

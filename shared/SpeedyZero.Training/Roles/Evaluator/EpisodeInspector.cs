@@ -1,0 +1,152 @@
+using SpeedyZero.Core.Search;
+using SpeedyZero.Engine;
+using SpeedyZero.Training.Roles.Actor;
+using SpeedyZero.Training.Setup;
+
+namespace SpeedyZero.Training.Roles.Evaluator;
+
+/// <summary>
+/// Plays greedy episodes (as the evaluator does) one at a time and records what the search saw
+/// at every step: the root value against the discounted return that actually followed, and how
+/// decided the prior and the visit counts were. For finding out why a policy fails: a flat or
+/// wrong value function, or a search that cannot tell its actions apart.
+/// </summary>
+public sealed class EpisodeInspector : IDisposable
+{
+    private readonly TrainingSetup setup;
+    private readonly EfficientZeroModel model;
+    private readonly BatchedSearch search;
+    private readonly SearchResults results;
+    private readonly InferenceBuffers outputs;
+
+    public EpisodeInspector(TrainingSetup setup, byte[] weights)
+    {
+        this.setup = setup;
+        model = setup.CreateModel(seedOffset: 4);
+        model.ImportWeights(weights);
+        search = new BatchedSearch(setup.SearchOptions, model.Shape, 1);
+        results = new SearchResults(1, setup.ActionCount);
+        outputs = new InferenceBuffers(model.Shape, 1);
+    }
+
+    /// <summary>One greedy episode from an environment seeded with <paramref name="seed"/>, at most <paramref name="maxSteps"/> steps.</summary>
+    public InspectedEpisode Play(ulong seed, int maxSteps = 100_000)
+    {
+        var environment = setup.CreateEnvironment();
+        var observationSize = setup.ObservationShape.Size;
+        var observation = new float[observationSize];
+        var stacks = new FrameStacks(1, setup.FrameStack, observationSize);
+        environment.Reset(seed, observation);
+        stacks.Reset(0, observation);
+
+        var actions = setup.ActionCount;
+        var steps = new List<InspectedStep>();
+        var rewards = new List<float>();
+        var end = EpisodeEnding.StepLimit;
+        var searchSeed = seed;
+        while (steps.Count < maxSteps)
+        {
+            model.InitialInference(stacks.Stacked, 1, outputs.For(1));
+            var priorMax = SoftmaxMax(outputs.PolicyLogits.AsSpan(0, actions));
+            var value = outputs.Value[0];
+            var roots = new SearchRoots(1, outputs.Latent.AsSpan(0, model.Shape.LatentSize), outputs.Value.AsSpan(0, 1),
+                outputs.PolicyLogits.AsSpan(0, actions));
+            search.Run(model, roots, results, searchSeed++, rootNoise: false, temperature: 0f);
+
+            var visits = results.VisitCounts.AsSpan(0, actions);
+            var most = 0;
+            var total = 0;
+            foreach (var n in visits)
+            {
+                most = Math.Max(most, n);
+                total += n;
+            }
+
+            var action = results.Action[0];
+            steps.Add(new InspectedStep(steps.Count, value, results.RootValue[0], 0, priorMax, total == 0 ? 0 : (float)most / total, action));
+            var step = environment.Step(action, observation);
+            rewards.Add(step.Reward);
+            if (step.Done)
+            {
+                end = step.Terminated ? EpisodeEnding.Terminated : EpisodeEnding.Truncated;
+                break;
+            }
+
+            stacks.Push(0, observation);
+        }
+
+        // Discounted return from each step to the end of the episode (what a perfect value
+        // function of this policy would predict, up to the bootstrap after a truncation).
+        var discount = setup.Config.Algorithm.Discount;
+        var toGo = 0.0;
+        for (var t = steps.Count - 1; t >= 0; t--)
+        {
+            toGo = rewards[t] + (discount * toGo);
+            steps[t] = steps[t] with { ReturnToGo = toGo };
+        }
+
+        return new InspectedEpisode(rewards.Sum(r => (double)r), end, steps);
+    }
+
+    private static float SoftmaxMax(ReadOnlySpan<float> logits)
+    {
+        var max = float.NegativeInfinity;
+        foreach (var l in logits) max = Math.Max(max, l);
+        var sum = 0.0;
+        foreach (var l in logits) sum += Math.Exp(l - max);
+        return (float)(1.0 / sum);
+    }
+
+    public void Dispose()
+    {
+        search.Dispose();
+        model.Dispose();
+    }
+}
+
+/// <summary>How an inspected episode ended.</summary>
+public enum EpisodeEnding
+{
+    Terminated,
+    Truncated,
+    StepLimit,
+}
+
+/// <summary>What the search saw at one step of a greedy episode.</summary>
+/// <param name="Value">The network's value of the observation (initial inference).</param>
+/// <param name="RootValue">The search's root value.</param>
+/// <param name="ReturnToGo">Discounted return from this step to the episode's end.</param>
+/// <param name="PriorMax">Largest probability of the policy prior.</param>
+/// <param name="VisitMax">Largest share of the root's visits.</param>
+public sealed record InspectedStep(int Step, float Value, float RootValue, double ReturnToGo, float PriorMax, float VisitMax, int Action);
+
+/// <summary>One inspected episode and its summaries.</summary>
+public sealed record InspectedEpisode(double Return, EpisodeEnding End, IReadOnlyList<InspectedStep> Steps)
+{
+    /// <summary>Mean |network value - discounted return to go| over the steps.</summary>
+    public double MeanValueError => Steps.Count == 0 ? double.NaN : Steps.Average(s => Math.Abs(s.Value - s.ReturnToGo));
+
+    /// <summary>Pearson correlation of the network value with the discounted return to go (NaN when either is constant).</summary>
+    public double ValueCorrelation
+    {
+        get
+        {
+            if (Steps.Count < 2) return double.NaN;
+            var mv = Steps.Average(s => (double)s.Value);
+            var mg = Steps.Average(s => s.ReturnToGo);
+            double cov = 0, vv = 0, vg = 0;
+            foreach (var s in Steps)
+            {
+                cov += (s.Value - mv) * (s.ReturnToGo - mg);
+                vv += (s.Value - mv) * (s.Value - mv);
+                vg += (s.ReturnToGo - mg) * (s.ReturnToGo - mg);
+            }
+
+            return vv == 0 || vg == 0 ? double.NaN : cov / Math.Sqrt(vv * vg);
+        }
+    }
+
+    public double MeanPriorMax => Steps.Average(s => (double)s.PriorMax);
+
+    public double MeanVisitMax => Steps.Average(s => (double)s.VisitMax);
+}
