@@ -233,19 +233,7 @@ public sealed class RedisReplayStore
 
     public ReplaySample Sample(int count, double beta)
     {
-        var ids = new long[count];
-        var keys = new long[count];
-        var weights = new float[count];
-        lock (gate)
-        {
-            if (index.Count < count)
-            {
-                throw new InvalidOperationException($"replay holds {index.Count} transitions; cannot draw {count} distinct ones");
-            }
-
-            index.Sample(beta, random, ids, keys, weights);
-            return new ReplaySample(ids, keys, weights, index.NextId);
-        }
+        lock (gate) return ReplaySample.Draw(index, count, beta, random);
     }
 
     public ReplayStatus Status

@@ -1,3 +1,5 @@
+using SpeedyZero.Core.Replay;
+
 namespace SpeedyZero.Training.Channels;
 
 /// <summary>What reanalyzers, the refresh worker and the learner ask of the replay.</summary>
@@ -21,7 +23,23 @@ public interface IReplayClient
 
 /// <summary>Sampled transitions: ids for priority updates, keys locating them, normalised importance weights.</summary>
 /// <param name="NextId">Transitions ever added when sampled (an item's age is NextId - id - 1).</param>
-public sealed record ReplaySample(long[] Ids, long[] Keys, float[] Weights, long NextId);
+public sealed record ReplaySample(long[] Ids, long[] Keys, float[] Weights, long NextId)
+{
+    /// <summary>Draws <paramref name="count"/> distinct transitions from <paramref name="index"/> (the caller holds its lock).</summary>
+    public static ReplaySample Draw(PriorityIndex index, int count, double beta, Random random)
+    {
+        if (index.Count < count)
+        {
+            throw new InvalidOperationException($"replay holds {index.Count} transitions; cannot draw {count} distinct ones");
+        }
+
+        var ids = new long[count];
+        var keys = new long[count];
+        var weights = new float[count];
+        index.Sample(beta, random, ids, keys, weights);
+        return new ReplaySample(ids, keys, weights, index.NextId);
+    }
+}
 
 /// <summary>Replay size: transitions held, ids [OldestId, NextId), segments held.</summary>
 public sealed record ReplayStatus(long OldestId, long NextId, int Segments)
