@@ -138,6 +138,26 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public string ConfigPath { get; private init; } = "";
 
+    /// <summary>
+    /// Segment ids in the replay's Redis order list, after checking that none is stored twice and
+    /// that every published segment is stored or still unacked in the work-queue stream (acked
+    /// messages leave it).
+    /// </summary>
+    public async Task<List<long>> AssertPublishedSegmentsStoredOnceAsync()
+    {
+        var order = await Context.Redis.LRangeAsync(Context.Names.ReplayOrder, 0, -1);
+        var stored = order.Select(e => long.Parse(System.Text.Encoding.ASCII.GetString(e.Span).Split(':')[0], CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(stored.Count, stored.Distinct().Count());
+        var remaining = (await Context.JetStream.GetStreamAsync(Context.Names.SegmentStream)).State.Messages;
+        lock (PublishedSegmentIds)
+        {
+            Assert.Subset(PublishedSegmentIds, stored.ToHashSet());
+            Assert.Equal(PublishedSegmentIds.Count, stored.Count + remaining);
+        }
+
+        return stored;
+    }
+
     /// <summary>Starts (or restarts, under the same name) a role process.</summary>
     public RoleProcess Start(string name, params string[] arguments)
     {
