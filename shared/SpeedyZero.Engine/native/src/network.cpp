@@ -20,6 +20,17 @@ NetworkImpl::NetworkImpl(const Config& c) {
   predictor = register_module("predictor", nn::Sequential(
       nn::Linear(out, c.predictor_hidden), nn::BatchNorm1d(c.predictor_hidden), nn::Functional(torch::relu),
       nn::Linear(c.predictor_hidden, out)));
+
+  // The prediction path: the heads, and the conv family's prediction blocks and head reductions.
+  static const char* const kPrediction[] = {"value_head.", "policy_head.", "trunk.prediction_blocks.",
+                                            "trunk.value_reduction.", "trunk.policy_reduction."};
+  for (const auto& item : named_modules("", /*include_self=*/false)) {
+    bool prediction = false;
+    for (const char* prefix : kPrediction) prediction = prediction || item.key().rfind(prefix, 0) == 0;
+    if (!prediction) continue;
+    if (auto* bn = item.value()->as<nn::BatchNorm1d>()) prediction_norms_.push_back(&bn->options);
+    if (auto* bn = item.value()->as<nn::BatchNorm2d>()) prediction_norms_.push_back(&bn->options);
+  }
 }
 
 torch::Tensor NetworkImpl::represent(const torch::Tensor& observations) {
@@ -33,15 +44,7 @@ std::pair<torch::Tensor, torch::Tensor> NetworkImpl::predict(const torch::Tensor
 
 void NetworkImpl::track_prediction_statistics(bool on) {
   constexpr double kMomentum = 0.1;  // libtorch's default, which every BatchNorm here keeps
-  static const char* const kPrediction[] = {"value_head.", "policy_head.", "trunk.prediction_blocks.",
-                                            "trunk.value_reduction.", "trunk.policy_reduction."};
-  for (const auto& item : named_modules()) {
-    bool prediction = false;
-    for (const char* prefix : kPrediction) prediction = prediction || item.key().rfind(prefix, 0) == 0;
-    if (!prediction) continue;
-    if (auto* bn = item.value()->as<nn::BatchNorm1d>()) bn->options.momentum(on ? kMomentum : 0.0);
-    if (auto* bn = item.value()->as<nn::BatchNorm2d>()) bn->options.momentum(on ? kMomentum : 0.0);
-  }
+  for (auto* options : prediction_norms_) options->momentum(on ? kMomentum : 0.0);
 }
 
 InitialOutput NetworkImpl::initial(const torch::Tensor& observations) {

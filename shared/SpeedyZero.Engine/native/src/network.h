@@ -58,6 +58,8 @@ struct NetworkImpl : torch::nn::Module {
   torch::nn::Sequential projection{nullptr}, predictor{nullptr};
 
  private:
+  // Options of every batch norm in the prediction path, found once at construction.
+  std::vector<torch::nn::BatchNormOptions*> prediction_norms_;
   FusedAffine value_prefix_bn_f;
   FusedSequential value_prefix_head_f, value_head_f, policy_head_f;
 };
