@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   libtorch-dev          # the native engine's neural-network library (CPU)
   libopenblas0-pthread  # fast BLAS for libtorch (the default reference BLAS is ~20x slower)
+  libdnnl-dev           # oneDNN headers: the engine calls the oneDNN libtorch links directly (large-batch conv inference)
   cmake g++ make        # build of the native engine
   nats-server           # transport (JetStream); tests start their own
   redis-server          # replay storage; tests start their own

@@ -12,13 +12,16 @@ public class FusedInferenceTests
     // rounding up to ~300x, so agreement is to 1e-3; a folding mistake differs by far more.
     private const float Tolerance = 1e-3f;
 
-    // Batch 1 and 16 run dense; 70 crosses the engine's threshold for oneDNN-layout activations (64).
+    // Batch 1 and 16 run dense; 70 and 256 cross the engine's threshold (64) for oneDNN: its convs
+    // called directly with cached primitives when the engine was built with oneDNN's headers,
+    // otherwise ATen's oneDNN-layout path (docs/engine-runtime.md).
     [Theory]
     [InlineData("vector", 1)]
     [InlineData("vector", 70)]
     [InlineData("grid", 1)]
     [InlineData("grid", 16)]
     [InlineData("grid", 70)]
+    [InlineData("grid", 256)]
     [InlineData("image", 1)]
     [InlineData("image", 70)]
     public void FusedInferenceEqualsUnfusedWithinTolerance(string family, int batchSize)
@@ -33,26 +36,31 @@ public class FusedInferenceTests
         AssertSameInference(fused, plain, batchSize, seed: batchSize);
     }
 
-    [Fact]
-    public void FoldedWeightsFollowTrainingAndImport()
+    // Batch 4 runs dense; 70 (and 69 between) the oneDNN path, whose primitives are cached per
+    // batch size and must follow the weights all the same.
+    [Theory]
+    [InlineData(4)]
+    [InlineData(70)]
+    public void FoldedWeightsFollowTrainingAndImport(int batchSize)
     {
         using var fused = EfficientZeroModel.Create(TestModels.Grid());
         using var plain = EfficientZeroModel.Create(TestModels.Grid() with { FusedInference = false });
         var batch = new TestModels.Batch(fused, 8, seed: 5);
         for (var i = 0; i < 5; i++) batch.Train(fused);
         plain.ImportWeights(fused.ExportWeights());
-        AssertSameInference(fused, plain, 4, seed: 1); // folds the current weights
+        AssertSameInference(fused, plain, batchSize, seed: 1); // folds the current weights
+        AssertSameInference(fused, plain, batchSize - 1, seed: 4); // another batch size in between
 
         // A train step changes weights and statistics: the next inference must not use the old fold.
         for (var i = 0; i < 5; i++) batch.Train(fused);
         plain.ImportWeights(fused.ExportWeights());
-        AssertSameInference(fused, plain, 4, seed: 2);
+        AssertSameInference(fused, plain, batchSize, seed: 2);
 
         // Importing other weights replaces the fold too: bit-identical to the exporter's inference.
         using var other = EfficientZeroModel.Create(TestModels.Grid() with { Seed = 99 });
         new TestModels.Batch(other, 8, seed: 6).Train(other);
         fused.ImportWeights(other.ExportWeights());
-        Assert.Equal(Run(other, 4, seed: 3), Run(fused, 4, seed: 3));
+        Assert.Equal(Run(other, batchSize, seed: 3), Run(fused, batchSize, seed: 3));
     }
 
     private static void AssertSameInference(EfficientZeroModel a, EfficientZeroModel b, int batchSize, int seed)

@@ -91,22 +91,84 @@ struct ConvTrunk : Trunk {
     prediction_blocks_f = sz::fuse(prediction_blocks);
     value_f = sz::fuse(value_reduction);
     policy_f = sz::fuse(policy_reduction);
+    // The dynamics conv over [latent, a/|A| plane] is a conv over the latent plus a/|A| times the
+    // action channel's response to a plane of ones (border-aware: the zero padding), precomputed.
+    torch::NoGradGuard no_grad;
+    const auto ch = latent_shape[0];
+    dynamics_latent_f = dynamics_f;
+    dynamics_latent_f.weight = dynamics_f.weight.narrow(1, 0, ch).contiguous();
+    dynamics_latent_f.plans = make_onednn_conv_plans();
+    action_response_ = torch::conv2d(torch::ones({1, 1, latent_shape[1], latent_shape[2]}, dynamics_f.weight.options()),
+                                     dynamics_f.weight.narrow(1, ch, 1).contiguous(), {}, dynamics_f.stride,
+                                     dynamics_f.padding);
+#ifdef SZ_HAVE_ONEDNN
+    const auto blocks_ready = [](const std::vector<FusedResidualBlock>& blocks) {
+      for (const auto& b : blocks) {
+        if (!b.conv1.plans || !b.conv2.plans || (b.shortcut.weight.defined() && !b.shortcut.plans)) return false;
+      }
+      return true;
+    };
+    onednn_ready_ = stem_f.has_onednn() && reward_f.has_onednn() && value_f.has_onednn() && policy_f.has_onednn() &&
+                    dynamics_latent_f.plans && blocks_ready(representation_f) && blocks_ready(dynamics_blocks_f) &&
+                    blocks_ready(prediction_blocks_f);
+#endif
   }
+
+  bool onednn_path(const torch::Tensor& x) const { return onednn_ready_ && use_onednn(x); }
 
   // The folded path: activations in the inference layout (layers.h) between the first conv and
   // the last; latents and head features come back dense.
   torch::Tensor represent_fused(const torch::Tensor& observations) override {
     const auto x = observations.view({observations.size(0), obs_shape_[0], obs_shape_[1], obs_shape_[2]});
+#ifdef SZ_HAVE_ONEDNN
+    if (onednn_path(x)) return onednn::to_dense(run_blocks(representation_f, stem_f(onednn::wrap(x.contiguous()))));
+#endif
     return dense(run_blocks(representation_f, stem_f(to_inference_layout(x))));
   }
 
   torch::Tensor dynamics_fused(const torch::Tensor& latent_in, const torch::Tensor& actions) override {
-    const auto b = latent_in.size(0), c = latent_in.size(1), h = latent_in.size(2), w = latent_in.size(3);
-    const auto plane = (actions.to(latent_in.dtype()) / static_cast<double>(actions_)).view({-1, 1, 1, 1}).expand({b, 1, h, w});
+    const auto b = latent_in.size(0), h = latent_in.size(2), w = latent_in.size(3);
+    const auto scaled_actions = (actions.to(latent_in.dtype()) / static_cast<double>(actions_)).view({-1, 1, 1, 1});
+#ifdef SZ_HAVE_ONEDNN
+    if (onednn_path(latent_in)) {
+      // relu(conv(latent) + a/|A| * action response + latent): the conv accumulates into the
+      // residual (plus the action term) and applies the ReLU.
+      const auto latent = onednn::prepare(dynamics_latent_f, onednn::wrap(latent_in.contiguous()));
+      auto acc = onednn::add_scaled(latent, scaled_actions.view({b}), action_response_);
+      auto x = onednn::conv_add_relu(dynamics_latent_f, latent, std::move(acc));
+      return onednn::to_dense(run_blocks(dynamics_blocks_f, std::move(x)));
+    }
+#endif
+    const auto plane = scaled_actions.expand({b, 1, h, w});
     const auto latent = to_inference_layout(latent_in.contiguous());
     auto x = dynamics_f(to_inference_layout(torch::cat({latent_in, plane}, 1)));
     x.add_(latent).relu_();
     return dense(run_blocks(dynamics_blocks_f, x));
+  }
+
+#ifdef SZ_HAVE_ONEDNN
+  // The latent reordered once into the convs' layout, read by the reward and prediction convs.
+  onednn::Act onednn_latent(const torch::Tensor& latent) const {
+    const auto x = onednn::wrap(latent.contiguous());
+    return prediction_blocks_f.empty() ? x : onednn::prepare(prediction_blocks_f.front().conv1, x);
+  }
+
+  std::pair<torch::Tensor, torch::Tensor> onednn_prediction(onednn::Act x) const {
+    x = run_blocks(prediction_blocks_f, std::move(x));
+    return {onednn::to_dense(value_f(x)).flatten(1), onednn::to_dense(policy_f(x)).flatten(1)};
+  }
+#endif
+
+  std::tuple<torch::Tensor, torch::Tensor, torch::Tensor> recurrent_features_fused(const torch::Tensor& latent) override {
+#ifdef SZ_HAVE_ONEDNN
+    if (onednn_path(latent)) {
+      auto x = onednn_latent(latent);
+      auto reward = onednn::to_dense(reward_f(x)).flatten(1);  // before the blocks overwrite x
+      auto [value, policy] = onednn_prediction(std::move(x));
+      return {reward, value, policy};
+    }
+#endif
+    return Trunk::recurrent_features_fused(latent);
   }
 
   torch::Tensor reward_features_fused(const torch::Tensor& latent) override {
@@ -114,6 +176,9 @@ struct ConvTrunk : Trunk {
   }
 
   std::pair<torch::Tensor, torch::Tensor> prediction_features_fused(const torch::Tensor& latent) override {
+#ifdef SZ_HAVE_ONEDNN
+    if (onednn_path(latent)) return onednn_prediction(onednn_latent(latent));
+#endif
     const auto x = run_blocks(prediction_blocks_f, to_inference_layout(latent));
     return {dense(value_f(x)).flatten(1), dense(policy_f(x)).flatten(1)};
   }
@@ -138,6 +203,11 @@ struct ConvTrunk : Trunk {
   FusedSequential stem_f, reward_f, value_f, policy_f;
   std::vector<FusedResidualBlock> representation_f, dynamics_blocks_f, prediction_blocks_f;
   FusedConv dynamics_f;
+  // The oneDNN path (onednn.h): the dynamics conv over the latent channels only, and the action
+  // channel's response to a plane of ones [1, C, H, W].
+  FusedConv dynamics_latent_f;
+  torch::Tensor action_response_;
+  bool onednn_ready_ = false;
 };
 
 }  // namespace

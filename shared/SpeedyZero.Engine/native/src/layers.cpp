@@ -1,5 +1,7 @@
 #include "layers.h"
 
+#include <ATen/Parallel.h>
+
 namespace sz {
 
 namespace nn = torch::nn;
@@ -46,7 +48,51 @@ torch::Tensor run_blocks(nn::ModuleList& blocks, torch::Tensor x) {
   return x;
 }
 
+namespace {
+// Inference on a contiguous float CPU latent: one pass per sample for min / max, one to scale,
+// samples spread over the intra-op threads (the tensor-op version makes five passes).
+torch::Tensor min_max_normalise_rows(const torch::Tensor& latent) {
+  const int64_t batch = latent.size(0), n = latent.numel() / batch;
+  auto out = torch::empty_like(latent);
+  const float* src = latent.data_ptr<float>();
+  float* dst = out.data_ptr<float>();
+  at::parallel_for(0, batch, 8, [&](int64_t begin, int64_t end) {
+    constexpr int64_t kLanes = 8;
+    for (int64_t i = begin; i < end; i++) {
+      const float* x = src + i * n;
+      float* y = dst + i * n;
+      float lo[kLanes], hi[kLanes];
+      for (int64_t l = 0; l < kLanes; l++) lo[l] = hi[l] = x[0];
+      int64_t j = 0;
+      for (; j + kLanes <= n; j += kLanes) {
+        for (int64_t l = 0; l < kLanes; l++) {
+          lo[l] = std::min(lo[l], x[j + l]);
+          hi[l] = std::max(hi[l], x[j + l]);
+        }
+      }
+      for (; j < n; j++) {
+        lo[0] = std::min(lo[0], x[j]);
+        hi[0] = std::max(hi[0], x[j]);
+      }
+      float low = lo[0], high = hi[0];
+      for (int64_t l = 1; l < kLanes; l++) {
+        low = std::min(low, lo[l]);
+        high = std::max(high, hi[l]);
+      }
+      float scale = high - low;
+      if (scale < 1e-5f) scale += 1e-5f;
+      for (j = 0; j < n; j++) y[j] = (x[j] - low) / scale;
+    }
+  });
+  return out;
+}
+}  // namespace
+
 torch::Tensor min_max_normalise(const torch::Tensor& latent) {
+  if (!latent.requires_grad() && latent.device().is_cpu() && latent.scalar_type() == torch::kFloat32 &&
+      latent.dim() >= 2 && latent.size(0) > 0 && latent.numel() > 0 && latent.is_contiguous()) {
+    return min_max_normalise_rows(latent);
+  }
   // The values are the same for any memory layout. With a gradient, min/max over the flattened
   // latent (which route the gradient to one arg-min / arg-max, as always); without one, amin/amax,
   // which read a channels-last latent in place instead of copying it to NCHW first.
@@ -142,11 +188,39 @@ FusedConv fuse(const torch::nn::Conv2d& conv, const torch::nn::BatchNorm2d& bn) 
   f.padding = {(*padding)->at(0), (*padding)->at(1)};
   if (at::hasMKLDNN() && w.device().is_cpu() && w.scalar_type() == torch::kFloat32) {
     f.mkldnn_weight = at::mkldnn_reorder_conv2d_weight(f.weight.contiguous().to_mkldnn(), f.padding, f.stride, {1, 1}, 1);
+    f.plans = make_onednn_conv_plans();
   }
   return f;
 }
 
-torch::Tensor FusedLinear::operator()(const torch::Tensor& x) const { return torch::linear(x, weight, bias); }
+torch::Tensor FusedLinear::operator()(const torch::Tensor& x) const {
+  const int64_t threads = at::get_num_threads();
+  const int64_t rows = x.dim() == 2 ? x.size(0) : 0;
+  const int64_t min_batch = mkldnn_inference_min_batch();
+  const bool large = min_batch >= 0 && rows > 0 && rows >= min_batch;
+#ifdef SZ_HAVE_ONEDNN
+  // Large batches: oneDNN's matmul (AVX-512, all intra-op threads), measured faster than
+  // OpenBLAS here.
+  if (plans && large && onednn_inference_enabled() && x.device().is_cpu() && x.scalar_type() == torch::kFloat32 &&
+      !at::in_parallel_region()) {
+    return onednn::linear(*plans, x, weight, bias);
+  }
+#endif
+  // OpenBLAS runs one thread (docs/engine-runtime.md), so a large gemm would leave the other
+  // intra-op threads idle: split its rows across them instead, one single-threaded gemm each.
+  if (threads > 1 && large && rows * weight.size(0) * weight.size(1) >= (int64_t{1} << 22) &&
+      x.device().is_cpu() && !at::in_parallel_region()) {
+    const auto input = x.contiguous();
+    const auto weight_t = weight.t();
+    auto out = torch::empty({rows, weight.size(0)}, x.options());
+    at::parallel_for(0, rows, (rows + threads - 1) / threads, [&](int64_t begin, int64_t end) {
+      auto slice = out.narrow(0, begin, end - begin);
+      at::addmm_out(slice, bias, input.narrow(0, begin, end - begin), weight_t);
+    });
+    return out;
+  }
+  return torch::linear(x, weight, bias);
+}
 
 FusedLinear fuse(const torch::nn::Linear& linear, const torch::nn::BatchNorm1d& bn) {
   torch::NoGradGuard no_grad;
@@ -154,7 +228,13 @@ FusedLinear fuse(const torch::nn::Linear& linear, const torch::nn::BatchNorm1d& 
   const auto out = w.size(0);
   auto [scale, shift] = bn_scale_shift(nullptr, bn, out, w.options());
   const auto bias = linear->bias.defined() ? linear->bias.to(torch::kFloat64) * scale + shift : shift;
-  return {(w.to(torch::kFloat64) * scale.view({out, 1})).to(w.dtype()).contiguous(), bias.to(w.dtype())};
+  return make_fused_linear((w.to(torch::kFloat64) * scale.view({out, 1})).to(w.dtype()).contiguous(), bias.to(w.dtype()));
+}
+
+FusedLinear make_fused_linear(torch::Tensor weight, torch::Tensor bias) {
+  FusedLinear f{weight.contiguous(), bias.contiguous(), nullptr};
+  if (f.weight.device().is_cpu() && f.weight.scalar_type() == torch::kFloat32) f.plans = make_onednn_linear_plans();
+  return f;
 }
 
 FusedAffine fuse(const torch::nn::BatchNorm1d& bn) {
@@ -188,6 +268,60 @@ torch::Tensor run_blocks(const std::vector<FusedResidualBlock>& blocks, torch::T
   for (const auto& block : blocks) x = block(x);
   return x;
 }
+
+#ifdef SZ_HAVE_ONEDNN
+onednn::Act FusedResidualBlock::operator()(onednn::Act x) const {
+  const auto out = onednn::conv(conv1, x, true);
+  auto acc = shortcut.weight.defined() ? onednn::conv(shortcut, x, false) : std::move(x);
+  return onednn::conv_add_relu(conv2, out, std::move(acc));
+}
+
+onednn::Act run_blocks(const std::vector<FusedResidualBlock>& blocks, onednn::Act x) {
+  for (const auto& block : blocks) x = block(std::move(x));
+  return x;
+}
+
+onednn::Act FusedSequential::operator()(onednn::Act x) const {
+  for (const auto& step : onednn_steps) x = step(std::move(x));
+  return x;
+}
+
+namespace {
+// The oneDNN form of a Sequential's steps (conv + BN + ReLU as one conv); empty when a module
+// has none (linear layers, other pooling, ...).
+std::vector<std::function<onednn::Act(onednn::Act)>> onednn_steps(const std::vector<nn::AnyModule>& modules) {
+  std::vector<std::function<onednn::Act(onednn::Act)>> steps;
+  for (size_t i = 0; i < modules.size(); i++) {
+    const auto module = modules[i].ptr();
+    const auto at = [&](size_t j) { return j < modules.size() ? modules[j].ptr() : nullptr; };
+    if (auto conv = std::dynamic_pointer_cast<nn::Conv2dImpl>(module)) {
+      auto bn = std::dynamic_pointer_cast<nn::BatchNorm2dImpl>(at(i + 1));
+      if (bn) i++;
+      const bool relu = std::dynamic_pointer_cast<nn::FunctionalImpl>(at(i + 1)) != nullptr;
+      if (relu) i++;
+      auto c = fuse(nn::Conv2d(conv), bn ? nn::BatchNorm2d(bn) : nn::BatchNorm2d(nullptr));
+      if (!c.plans) return {};
+      steps.push_back([c, relu](onednn::Act x) { return onednn::conv(c, x, relu); });
+    } else if (auto block = std::dynamic_pointer_cast<ResidualBlockImpl>(module)) {
+      auto b = fuse(*block);
+      if (!b.conv1.plans) return {};
+      steps.push_back([b](onednn::Act x) { return b(std::move(x)); });
+    } else if (auto pool = std::dynamic_pointer_cast<nn::AvgPool2dImpl>(module)) {
+      const auto& o = pool->options;
+      const auto k = *o.kernel_size(), s = *o.stride(), p = *o.padding();
+      if (k[0] != k[1] || s[0] != s[1] || p[0] != p[1] || o.ceil_mode() || !o.count_include_pad() ||
+          o.divisor_override().has_value()) {
+        return {};
+      }
+      steps.push_back([k = k[0], s = s[0], p = p[0]](onednn::Act x) { return onednn::avg_pool(x, k, s, p); });
+    } else {
+      return {};
+    }
+  }
+  return steps;
+}
+}  // namespace
+#endif
 
 torch::Tensor FusedSequential::operator()(torch::Tensor x) const {
   for (const auto& step : steps) x = step(x);
@@ -229,6 +363,9 @@ FusedSequential fuse(nn::Sequential& sequential) {
       fresh = true;
     }
   }
+#ifdef SZ_HAVE_ONEDNN
+  f.onednn_steps = onednn_steps(modules);
+#endif
   return f;
 }
 

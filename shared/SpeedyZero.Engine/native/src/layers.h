@@ -5,6 +5,8 @@
 #include <functional>
 #include <vector>
 
+#include "onednn.h"
+
 namespace sz {
 
 // conv3x3 - BN - ReLU - conv3x3 - BN, plus the input (strided 3x3 conv when down-sampling), ReLU.
@@ -55,24 +57,35 @@ struct FusedConv {
   torch::Tensor weight, bias;  // bias always defined (zero when neither the conv nor a BN has one)
   torch::Tensor mkldnn_weight;  // the weight reordered for oneDNN (undefined without oneDNN)
   std::vector<int64_t> stride, padding;
+  std::shared_ptr<OnednnConvPlans> plans;  // oneDNN primitives per batch size (onednn.h)
   torch::Tensor operator()(const torch::Tensor& x) const;
 };
 FusedConv fuse(const torch::nn::Conv2d& conv, const torch::nn::BatchNorm2d& bn);  // bn may be null
 
 struct FusedLinear {
   torch::Tensor weight, bias;
+  std::shared_ptr<OnednnLinearPlans> plans;  // oneDNN matmul per batch size (onednn.h)
   torch::Tensor operator()(const torch::Tensor& x) const;
 };
+FusedLinear make_fused_linear(torch::Tensor weight, torch::Tensor bias);
 FusedLinear fuse(const torch::nn::Linear& linear, const torch::nn::BatchNorm1d& bn);  // bn may be null
 
 // conv-BN-ReLU-conv-BN + shortcut, ReLU, folded.
 struct FusedResidualBlock {
   FusedConv conv1, conv2, shortcut;  // shortcut.weight undefined: identity
   torch::Tensor operator()(const torch::Tensor& x) const;
+#ifdef SZ_HAVE_ONEDNN
+  // The same through oneDNN: the add and the ReLU run inside conv2. Consumes x (an owned x is
+  // overwritten when the shortcut is the identity).
+  onednn::Act operator()(onednn::Act x) const;
+#endif
 };
 FusedResidualBlock fuse(ResidualBlockImpl& block);
 std::vector<FusedResidualBlock> fuse(torch::nn::ModuleList& blocks);
 torch::Tensor run_blocks(const std::vector<FusedResidualBlock>& blocks, torch::Tensor x);
+#ifdef SZ_HAVE_ONEDNN
+onednn::Act run_blocks(const std::vector<FusedResidualBlock>& blocks, onednn::Act x);
+#endif
 
 // A Sequential of Conv2d / Linear (each optionally followed by its BatchNorm), ReLU (the only
 // Functional this project puts in a Sequential), ResidualBlock and other modules (run as they
@@ -80,6 +93,12 @@ torch::Tensor run_blocks(const std::vector<FusedResidualBlock>& blocks, torch::T
 struct FusedSequential {
   std::vector<std::function<torch::Tensor(const torch::Tensor&)>> steps;
   torch::Tensor operator()(torch::Tensor x) const;
+#ifdef SZ_HAVE_ONEDNN
+  // The same steps through oneDNN (conv + ReLU fused); empty when a step has no oneDNN form.
+  std::vector<std::function<onednn::Act(onednn::Act)>> onednn_steps;
+  bool has_onednn() const { return !onednn_steps.empty(); }
+  onednn::Act operator()(onednn::Act x) const;
+#endif
 };
 FusedSequential fuse(torch::nn::Sequential& sequential);
 

@@ -70,6 +70,11 @@ RecurrentOutput NetworkImpl::recurrent(const torch::Tensor& latent, const torch:
 
 void NetworkImpl::fuse() {
   trunk->fuse();
+  {
+    torch::NoGradGuard no_grad;
+    lstm_f.input = make_fused_linear(lstm->weight_ih.detach().clone(), (lstm->bias_ih + lstm->bias_hh).detach());
+    lstm_f.hidden_weight_t = lstm->weight_hh.detach().t();
+  }
   value_prefix_bn_f = sz::fuse(value_prefix_bn);
   value_prefix_head_f = sz::fuse(value_prefix_head->layers);
   value_head_f = sz::fuse(value_head->layers);
@@ -85,10 +90,21 @@ InitialOutput NetworkImpl::initial_fused(const torch::Tensor& observations) {
 RecurrentOutput NetworkImpl::recurrent_fused(const torch::Tensor& latent, const torch::Tensor& actions,
                                              const torch::Tensor& hidden, const torch::Tensor& cell) {
   auto next = min_max_normalise(trunk->dynamics_fused(latent, actions));
-  auto [h, c] = lstm(trunk->reward_features_fused(next), std::make_tuple(hidden, cell));
+  auto [reward_features, value_features, policy_features] = trunk->recurrent_features_fused(next);
+  auto [h, c] = lstm_f(reward_features, hidden, cell);
   auto value_prefix = value_prefix_head_f(value_prefix_bn_f(h).relu_());
-  auto [value_features, policy_features] = trunk->prediction_features_fused(next);
   return {next, h, c, value_prefix, value_head_f(value_features), policy_head_f(policy_features)};
+}
+
+std::pair<torch::Tensor, torch::Tensor> FusedLstmCell::operator()(const torch::Tensor& x, const torch::Tensor& h,
+                                                                   const torch::Tensor& c) const {
+  // LSTMCell: gates = x W_ih^T + b_ih + h W_hh^T + b_hh, in the order input, forget, cell, output.
+  auto gates = input(x);  // the large gemm, split across the intra-op threads (FusedLinear)
+  gates.addmm_(h, hidden_weight_t);
+  const auto chunks = gates.chunk(4, 1);
+  auto next_c = torch::sigmoid(chunks[1]).mul_(c).addcmul_(torch::sigmoid(chunks[0]), torch::tanh(chunks[2]));
+  auto next_h = torch::sigmoid(chunks[3]).mul_(torch::tanh(next_c));
+  return {next_h, next_c};
 }
 
 torch::Tensor NetworkImpl::project(const torch::Tensor& latent) { return projection->forward(latent.flatten(1)); }

@@ -23,6 +23,14 @@ struct RecurrentOutput {
   torch::Tensor policy_logits;
 };
 
+// LSTMCell inference with the input and hidden biases summed once (fuse()).
+struct FusedLstmCell {
+  FusedLinear input;               // W_ih, b_ih + b_hh
+  torch::Tensor hidden_weight_t;   // W_hh^T
+  std::pair<torch::Tensor, torch::Tensor> operator()(const torch::Tensor& x, const torch::Tensor& h,
+                                                     const torch::Tensor& c) const;
+};
+
 struct NetworkImpl : torch::nn::Module {
   explicit NetworkImpl(const Config& config);
 
@@ -61,6 +69,7 @@ struct NetworkImpl : torch::nn::Module {
   // Options of every batch norm in the prediction path, found once at construction.
   std::vector<torch::nn::BatchNormOptions*> prediction_norms_;
   FusedAffine value_prefix_bn_f;
+  FusedLstmCell lstm_f;
   FusedSequential value_prefix_head_f, value_head_f, policy_head_f;
 };
 TORCH_MODULE(Network);

@@ -32,6 +32,11 @@ struct Trunk : torch::nn::Module {
   virtual std::pair<torch::Tensor, torch::Tensor> prediction_features_fused(const torch::Tensor& latent) {
     return prediction_features(latent);
   }
+  // Reward, value and policy features of one latent (the recurrent step reads all three).
+  virtual std::tuple<torch::Tensor, torch::Tensor, torch::Tensor> recurrent_features_fused(const torch::Tensor& latent) {
+    auto [value, policy] = prediction_features_fused(latent);
+    return {reward_features_fused(latent), value, policy};
+  }
 
   std::vector<int64_t> latent_shape;  // per item, without the batch dimension
   int64_t latent_size = 0;
