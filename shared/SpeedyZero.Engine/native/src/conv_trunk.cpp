@@ -130,14 +130,7 @@ struct ConvTrunk : Trunk {
     const auto b = latent_in.size(0), h = latent_in.size(2), w = latent_in.size(3);
     const auto scaled_actions = (actions.to(latent_in.dtype()) / static_cast<double>(actions_)).view({-1, 1, 1, 1});
 #ifdef SZ_HAVE_ONEDNN
-    if (onednn_path(latent_in)) {
-      // relu(conv(latent) + a/|A| * action response + latent): the conv accumulates into the
-      // residual (plus the action term) and applies the ReLU.
-      const auto latent = onednn::prepare(dynamics_latent_f, onednn::wrap(latent_in.contiguous()));
-      auto acc = onednn::add_scaled(latent, scaled_actions.view({b}), action_response_);
-      auto x = onednn::conv_add_relu(dynamics_latent_f, latent, std::move(acc));
-      return onednn::to_dense(run_blocks(dynamics_blocks_f, std::move(x)));
-    }
+    if (onednn_path(latent_in)) return onednn::to_dense(onednn_dynamics(latent_in, actions));
 #endif
     const auto plane = scaled_actions.expand({b, 1, h, w});
     const auto latent = to_inference_layout(latent_in.contiguous());
@@ -147,6 +140,15 @@ struct ConvTrunk : Trunk {
   }
 
 #ifdef SZ_HAVE_ONEDNN
+  // relu(conv(latent) + a/|A| * action response + latent): the conv accumulates into the
+  // residual (plus the action term) and applies the ReLU; then the dynamics blocks.
+  onednn::Act onednn_dynamics(const torch::Tensor& latent_in, const torch::Tensor& actions) const {
+    const auto scaled_actions = actions.to(torch::kFloat32) / static_cast<double>(actions_);
+    const auto latent = onednn::prepare(dynamics_latent_f, onednn::wrap(latent_in.contiguous()));
+    auto acc = onednn::add_scaled(latent, scaled_actions, action_response_);
+    return run_blocks(dynamics_blocks_f, onednn::conv_add_relu(dynamics_latent_f, latent, std::move(acc)));
+  }
+
   // The latent reordered once into the convs' layout, read by the reward and prediction convs.
   onednn::Act onednn_latent(const torch::Tensor& latent) const {
     const auto x = onednn::wrap(latent.contiguous());
@@ -159,16 +161,33 @@ struct ConvTrunk : Trunk {
   }
 #endif
 
-  std::tuple<torch::Tensor, torch::Tensor, torch::Tensor> recurrent_features_fused(const torch::Tensor& latent) override {
+  // On the oneDNN path the latent is normalised in the convs' layout, copied out once (the
+  // latent output) and read by the heads' convs as it is.
+  std::tuple<torch::Tensor, torch::Tensor, torch::Tensor> initial_features_fused(const torch::Tensor& observations) override {
 #ifdef SZ_HAVE_ONEDNN
-    if (onednn_path(latent)) {
-      auto x = onednn_latent(latent);
-      auto reward = onednn::to_dense(reward_f(x)).flatten(1);  // before the blocks overwrite x
-      auto [value, policy] = onednn_prediction(std::move(x));
-      return {reward, value, policy};
+    const auto x = observations.view({observations.size(0), obs_shape_[0], obs_shape_[1], obs_shape_[2]});
+    if (onednn_path(x)) {
+      auto latent = onednn::min_max_normalise(run_blocks(representation_f, stem_f(onednn::wrap(x.contiguous()))));
+      auto dense_latent = onednn::to_dense(latent);
+      auto [value, policy] = onednn_prediction(std::move(latent));
+      return {dense_latent, value, policy};
     }
 #endif
-    return Trunk::recurrent_features_fused(latent);
+    return Trunk::initial_features_fused(observations);
+  }
+
+  std::tuple<torch::Tensor, torch::Tensor, torch::Tensor, torch::Tensor> recurrent_features_fused(
+      const torch::Tensor& latent, const torch::Tensor& actions) override {
+#ifdef SZ_HAVE_ONEDNN
+    if (onednn_path(latent)) {
+      auto next = onednn::min_max_normalise(onednn_dynamics(latent, actions));
+      auto dense_next = onednn::to_dense(next);
+      auto reward = onednn::to_dense(reward_f(next)).flatten(1);  // before the blocks overwrite next
+      auto [value, policy] = onednn_prediction(std::move(next));
+      return {dense_next, reward, value, policy};
+    }
+#endif
+    return Trunk::recurrent_features_fused(latent, actions);
   }
 
   torch::Tensor reward_features_fused(const torch::Tensor& latent) override {

@@ -48,14 +48,9 @@ torch::Tensor run_blocks(nn::ModuleList& blocks, torch::Tensor x) {
   return x;
 }
 
-namespace {
 // Inference on a contiguous float CPU latent: one pass per sample for min / max, one to scale,
 // samples spread over the intra-op threads (the tensor-op version makes five passes).
-torch::Tensor min_max_normalise_rows(const torch::Tensor& latent) {
-  const int64_t batch = latent.size(0), n = latent.numel() / batch;
-  auto out = torch::empty_like(latent);
-  const float* src = latent.data_ptr<float>();
-  float* dst = out.data_ptr<float>();
+void min_max_normalise_rows(const float* src, float* dst, int64_t batch, int64_t n) {
   at::parallel_for(0, batch, 8, [&](int64_t begin, int64_t end) {
     constexpr int64_t kLanes = 8;
     for (int64_t i = begin; i < end; i++) {
@@ -84,14 +79,14 @@ torch::Tensor min_max_normalise_rows(const torch::Tensor& latent) {
       for (j = 0; j < n; j++) y[j] = (x[j] - low) / scale;
     }
   });
-  return out;
 }
-}  // namespace
 
 torch::Tensor min_max_normalise(const torch::Tensor& latent) {
   if (!latent.requires_grad() && latent.device().is_cpu() && latent.scalar_type() == torch::kFloat32 &&
       latent.dim() >= 2 && latent.size(0) > 0 && latent.numel() > 0 && latent.is_contiguous()) {
-    return min_max_normalise_rows(latent);
+    auto out = torch::empty_like(latent);
+    min_max_normalise_rows(latent.data_ptr<float>(), out.data_ptr<float>(), latent.size(0), latent.numel() / latent.size(0));
+    return out;
   }
   // The values are the same for any memory layout. With a gradient, min/max over the flattened
   // latent (which route the gradient to one arg-min / arg-max, as always); without one, amin/amax,

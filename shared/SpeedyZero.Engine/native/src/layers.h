@@ -112,5 +112,7 @@ FusedAffine fuse(const torch::nn::BatchNorm1d& bn);
 // Scales each latent into [0, 1] per sample (EfficientZero's state normalisation), which keeps
 // the dynamics unroll from drifting in scale.
 torch::Tensor min_max_normalise(const torch::Tensor& latent);
+// The same over raw rows: batch rows of n floats each, src may equal dst.
+void min_max_normalise_rows(const float* src, float* dst, int64_t batch, int64_t n);
 
 }  // namespace sz

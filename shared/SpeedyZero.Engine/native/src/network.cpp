@@ -82,15 +82,13 @@ void NetworkImpl::fuse() {
 }
 
 InitialOutput NetworkImpl::initial_fused(const torch::Tensor& observations) {
-  auto latent = min_max_normalise(trunk->represent_fused(observations));
-  auto [value_features, policy_features] = trunk->prediction_features_fused(latent);
+  auto [latent, value_features, policy_features] = trunk->initial_features_fused(observations);
   return {latent, value_head_f(value_features), policy_head_f(policy_features)};
 }
 
 RecurrentOutput NetworkImpl::recurrent_fused(const torch::Tensor& latent, const torch::Tensor& actions,
                                              const torch::Tensor& hidden, const torch::Tensor& cell) {
-  auto next = min_max_normalise(trunk->dynamics_fused(latent, actions));
-  auto [reward_features, value_features, policy_features] = trunk->recurrent_features_fused(next);
+  auto [next, reward_features, value_features, policy_features] = trunk->recurrent_features_fused(latent, actions);
   auto [h, c] = lstm_f(reward_features, hidden, cell);
   auto value_prefix = value_prefix_head_f(value_prefix_bn_f(h).relu_());
   return {next, h, c, value_prefix, value_head_f(value_features), policy_head_f(policy_features)};

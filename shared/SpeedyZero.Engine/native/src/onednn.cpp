@@ -254,13 +254,34 @@ torch::Tensor linear(OnednnLinearPlans& plans, const torch::Tensor& x, const tor
   return out;
 }
 
+// Whether x is in activation_tag's layout without padding: every sample then is one contiguous
+// run of C*H*W floats, laid out alike.
+bool samples_contiguous(const Act& x) {
+  const auto b = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
+  const auto desc = x.mem.get_desc();
+  return desc == memory::desc(dims4(b, c, h, w), dt::f32, activation_tag(c)) &&
+         desc.get_size() == static_cast<size_t>(b * c * h * w) * sizeof(float);
+}
+
+Act min_max_normalise(Act x) {
+  if (!samples_contiguous(x)) return wrap(sz::min_max_normalise(to_dense(x)), /*owned=*/true);
+  if (!x.owned) {
+    auto copy = allocate(x.mem.get_desc());
+    reorder(x.mem, copy.mem);
+    x = std::move(copy);
+  }
+  auto* data = static_cast<float*>(x.mem.get_data_handle());
+  const auto b = x.dim(0);
+  min_max_normalise_rows(data, data, b, x.dim(1) * x.dim(2) * x.dim(3));
+  return x;
+}
+
 Act add_scaled(const Act& x, const torch::Tensor& scale, const torch::Tensor& m) {
   const auto b = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
   const auto per_sample = c * h * w;
   const auto t = activation_tag(c);
   const auto s = scale.to(torch::kFloat32).contiguous();
-  if (x.mem.get_desc() != memory::desc(dims4(b, c, h, w), dt::f32, t) ||
-      x.mem.get_desc().get_size() != static_cast<size_t>(b * per_sample) * sizeof(float)) {
+  if (!samples_contiguous(x)) {
     auto y = torch::addcmul(to_dense(x), s.view({b, 1, 1, 1}), m);
     return wrap(y, /*owned=*/true);
   }

@@ -57,6 +57,8 @@ Act add_scaled(const Act& x, const torch::Tensor& scale, const torch::Tensor& m)
 // float CPU, weight [N, K] contiguous.
 torch::Tensor linear(OnednnLinearPlans& plans, const torch::Tensor& x, const torch::Tensor& weight,
                      const torch::Tensor& bias);
+// min_max_normalise (layers.h) per sample, in place when x is owned.
+Act min_max_normalise(Act x);
 // AvgPool2d(kernel, stride, padding), count_include_pad, floor mode.
 Act avg_pool(const Act& x, int64_t kernel, int64_t stride, int64_t padding);
 

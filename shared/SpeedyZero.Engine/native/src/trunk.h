@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "config.h"
+#include "layers.h"
 
 namespace sz {
 
@@ -32,10 +33,20 @@ struct Trunk : torch::nn::Module {
   virtual std::pair<torch::Tensor, torch::Tensor> prediction_features_fused(const torch::Tensor& latent) {
     return prediction_features(latent);
   }
-  // Reward, value and policy features of one latent (the recurrent step reads all three).
-  virtual std::tuple<torch::Tensor, torch::Tensor, torch::Tensor> recurrent_features_fused(const torch::Tensor& latent) {
+  // Whole folded inference steps, the latent normalisation (min_max_normalise) included, so a
+  // trunk can keep the latent in its own layout from the last conv to the heads' convs.
+  // Initial: normalised latent, value and policy features.
+  virtual std::tuple<torch::Tensor, torch::Tensor, torch::Tensor> initial_features_fused(const torch::Tensor& observations) {
+    auto latent = min_max_normalise(represent_fused(observations));
     auto [value, policy] = prediction_features_fused(latent);
-    return {reward_features_fused(latent), value, policy};
+    return {latent, value, policy};
+  }
+  // Recurrent: next normalised latent, reward, value and policy features.
+  virtual std::tuple<torch::Tensor, torch::Tensor, torch::Tensor, torch::Tensor> recurrent_features_fused(
+      const torch::Tensor& latent, const torch::Tensor& actions) {
+    auto next = min_max_normalise(dynamics_fused(latent, actions));
+    auto [value, policy] = prediction_features_fused(next);
+    return {next, reward_features_fused(next), value, policy};
   }
 
   std::vector<int64_t> latent_shape;  // per item, without the batch dimension
