@@ -1,8 +1,9 @@
 // Folded conv inference through oneDNN directly (built when CMake finds oneDNN's headers, which
 // defines SZ_HAVE_ONEDNN). ATen's mkldnn_convolution spends ~0.3 ms per call building the
 // primitive again; here each folded conv keeps its primitives and reordered weights per batch
-// size, and the residual add and ReLU run as the conv's post-ops. Activations stay in the
-// layout oneDNN chooses ("any": blocked nChw16c / nChw8c) between the first conv and the last.
+// size, and the residual add and ReLU run as the conv's post-ops. Activations stay in oneDNN's
+// blocked layout (nChw16c, or nChw8c / plain when 16 does not divide the channels) between the
+// first conv and the last; fixed rather than "any", which picked slower NHWC kernels here.
 #pragma once
 #include <torch/torch.h>
 
