@@ -37,17 +37,21 @@ using dnnl::memory;
 using tag = memory::format_tag;
 using dt = memory::data_type;
 
+// What a conv primitive does after the convolution: nothing, ReLU, or add the destination's
+// contents (the residual) and then ReLU.
+enum class PostOps { none, relu, add_relu };
+
 struct OnednnConvPlans {
   struct Plan {
     int64_t batch, height, width;
-    int kind;  // 0 plain, 1 relu, 2 add + relu
+    PostOps post_ops;
     dnnl::convolution_forward::primitive_desc pd;
     dnnl::convolution_forward prim;
     memory weights, bias;
     torch::Tensor weights_storage, bias_storage;
   };
   std::mutex mutex;
-  std::vector<Plan> plans;  // a handful: one per (batch size, kind) seen
+  std::vector<Plan> plans;  // a handful: one per (batch size, post-ops) seen
 };
 
 std::shared_ptr<OnednnConvPlans> make_onednn_conv_plans() { return std::make_shared<OnednnConvPlans>(); }
@@ -128,12 +132,12 @@ Act in_layout(const Act& x, const memory::desc& desc) {
   return out;
 }
 
-const OnednnConvPlans::Plan& plan(const FusedConv& c, const Act& x, int kind) {
+const OnednnConvPlans::Plan& plan(const FusedConv& c, const Act& x, PostOps post_ops) {
   auto& plans = *c.plans;
   const auto b = x.dim(0), h = x.dim(2), w = x.dim(3);
   std::lock_guard<std::mutex> lock(plans.mutex);
   for (const auto& p : plans.plans) {
-    if (p.batch == b && p.height == h && p.width == w && p.kind == kind) return p;
+    if (p.batch == b && p.height == h && p.width == w && p.post_ops == post_ops) return p;
   }
   const auto weight = c.weight.contiguous();
   const auto out_c = weight.size(0), in_c = weight.size(1), kh = weight.size(2), kw = weight.size(3);
@@ -147,11 +151,11 @@ const OnednnConvPlans::Plan& plan(const FusedConv& c, const Act& x, int kind) {
   const dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src_md,
                                           w_any, bias_md, dst_md, {sh, sw}, {ph, pw}, {ph, pw});
   dnnl::post_ops ops;
-  if (kind == 2) ops.append_sum(1.f);
-  if (kind >= 1) ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
+  if (post_ops == PostOps::add_relu) ops.append_sum(1.f);
+  if (post_ops != PostOps::none) ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
   dnnl::primitive_attr attr;
   attr.set_post_ops(ops);
-  OnednnConvPlans::Plan p{b, h, w, kind, dnnl::convolution_forward::primitive_desc(d, attr, engine()), {}, {}, {}, {}, {}};
+  OnednnConvPlans::Plan p{b, h, w, post_ops, dnnl::convolution_forward::primitive_desc(d, attr, engine()), {}, {}, {}, {}, {}};
   p.prim = dnnl::convolution_forward(p.pd);
   // Weights reordered once into the primitive's layout; bias used as it is.
   const memory plain_w({dims4(out_c, in_c, kh, kw), dt::f32, tag::oihw}, engine(), weight.data_ptr());
@@ -196,10 +200,10 @@ torch::Tensor to_dense(const Act& x) {
   return out;
 }
 
-Act prepare(const FusedConv& c, const Act& x) { return in_layout(x, plan(c, x, 1).pd.src_desc()); }
+Act prepare(const FusedConv& c, const Act& x) { return in_layout(x, plan(c, x, PostOps::relu).pd.src_desc()); }
 
 Act conv(const FusedConv& c, const Act& x, bool relu) {
-  const auto& p = plan(c, x, relu ? 1 : 0);
+  const auto& p = plan(c, x, relu ? PostOps::relu : PostOps::none);
   const auto src = in_layout(x, p.pd.src_desc());
   auto dst = allocate(p.pd.dst_desc());
   run(p, src, dst);
@@ -207,7 +211,7 @@ Act conv(const FusedConv& c, const Act& x, bool relu) {
 }
 
 Act conv_add_relu(const FusedConv& c, const Act& x, Act acc) {
-  const auto& p = plan(c, x, 2);
+  const auto& p = plan(c, x, PostOps::add_relu);
   const auto src = in_layout(x, p.pd.src_desc());
   if (!acc.owned || acc.mem.get_desc() != p.pd.dst_desc()) {
     auto copy = allocate(p.pd.dst_desc());
