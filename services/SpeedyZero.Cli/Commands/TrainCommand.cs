@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Spectre.Console;
 using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Embedded;
@@ -36,9 +37,21 @@ public static class TrainCommand
         {
             preset, configFile, set, steps, seed, output, resume, progress,
         };
-        command.SetAction((result, cancellationToken) => Task.FromResult(Run(
-            result.GetValue(preset)!, result.GetValue(configFile), result.GetValue(set) ?? [], result.GetValue(steps),
-            result.GetValue(seed), result.GetValue(output), result.GetValue(resume), result.GetValue(progress), cancellationToken)));
+        command.SetAction((result, cancellationToken) =>
+        {
+            // Ctrl+C cancels through System.CommandLine; SIGTERM (kill, a container runtime, a script's
+            // background job, which ignores SIGINT) ends the run the same way: final evaluation,
+            // checkpoint and summary, exit code 130.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                stop.Cancel();
+            });
+            return Task.FromResult(Run(
+                result.GetValue(preset)!, result.GetValue(configFile), result.GetValue(set) ?? [], result.GetValue(steps),
+                result.GetValue(seed), result.GetValue(output), result.GetValue(resume), result.GetValue(progress), stop.Token));
+        });
         return command;
     }
 
