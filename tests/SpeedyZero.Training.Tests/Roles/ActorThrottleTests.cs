@@ -24,7 +24,18 @@ public sealed class ActorThrottleTests
         var segments = new InMemorySegmentChannel(capacity: 10_000);
         var actor = new ActorRole(setup, segments, weights, clock, new TrainingStats(), new SegmentIds(1), seed: 3);
         using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var thread = new Thread(() => actor.Run(stop.Token)) { IsBackground = true };
+        // As on the trainer's role threads, cancellation may surface as an exception from a channel wait.
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                actor.Run(stop.Token);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+            }
+        })
+        { IsBackground = true };
         thread.Start();
 
         try
