@@ -10,9 +10,7 @@ public sealed class EpisodeInspectorTests
     public void Records_every_step_of_a_greedy_episode_with_its_discounted_return_to_go()
     {
         var setup = new TrainingSetup(TrainerRuns.Config("cartpole", TrainerRuns.Tiny));
-        byte[] weights;
-        using (var model = setup.CreateModel()) weights = model.ExportWeights();
-        using var inspector = new EpisodeInspector(setup, weights);
+        using var inspector = FreshInspector(setup);
 
         var episode = inspector.Play(seed: 7);
 
@@ -57,13 +55,18 @@ public sealed class EpisodeInspectorTests
     public void Stops_at_the_step_limit()
     {
         var setup = new TrainingSetup(TrainerRuns.Config("cartpole", TrainerRuns.Tiny));
-        byte[] weights;
-        using (var model = setup.CreateModel()) weights = model.ExportWeights();
-        using var inspector = new EpisodeInspector(setup, weights);
+        using var inspector = FreshInspector(setup);
 
         var episode = inspector.Play(seed: 7, maxSteps: 3);
 
         Assert.Equal(3, episode.Steps.Count);
         Assert.Equal(EpisodeEnding.StepLimit, episode.End);
+    }
+
+    // An inspector over a freshly initialised model of the setup.
+    private static EpisodeInspector FreshInspector(TrainingSetup setup)
+    {
+        using var model = setup.CreateModel();
+        return new EpisodeInspector(setup, model.ExportWeights());
     }
 }
