@@ -5,6 +5,7 @@ var root = new RootCommand("SpeedyZero-k8s: distributed EfficientZero training."
 {
     TrainCommand.Create(),
     EvalCommand.Create(),
+    BaselineCommand.Create(),
     InspectCommand.Create(),
     BenchCommand.Create(),
 };
