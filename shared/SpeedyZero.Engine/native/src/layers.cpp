@@ -23,12 +23,12 @@ torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& x) {
   return torch::relu(out);
 }
 
-MlpImpl::MlpImpl(int64_t in, const std::vector<int64_t>& hidden, int64_t out, bool zero_last) {
+MlpImpl::MlpImpl(int64_t in, const std::vector<int64_t>& hidden, int64_t out, bool zero_last, bool batch_norm) {
   layers = register_module("layers", nn::Sequential());
   int64_t width = in;
   for (auto h : hidden) {
     layers->push_back(nn::Linear(width, h));
-    layers->push_back(nn::BatchNorm1d(h));
+    if (batch_norm) layers->push_back(nn::BatchNorm1d(h));
     layers->push_back(nn::Functional(torch::relu));
     width = h;
   }

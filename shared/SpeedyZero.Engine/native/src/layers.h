@@ -19,10 +19,10 @@ struct ResidualBlockImpl : torch::nn::Module {
 };
 TORCH_MODULE(ResidualBlock);
 
-// Linear layers with BN + ReLU between them; the last layer optionally starts at zero so a
-// fresh head predicts uniform categorical outputs.
+// Linear layers with ReLU (after BN, unless batch_norm is false) between them; the last layer
+// optionally starts at zero so a fresh head predicts uniform categorical outputs.
 struct MlpImpl : torch::nn::Module {
-  MlpImpl(int64_t in, const std::vector<int64_t>& hidden, int64_t out, bool zero_last);
+  MlpImpl(int64_t in, const std::vector<int64_t>& hidden, int64_t out, bool zero_last, bool batch_norm = true);
   torch::Tensor forward(torch::Tensor x);
 
   torch::nn::Sequential layers{nullptr};

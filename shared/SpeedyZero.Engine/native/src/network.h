@@ -36,10 +36,11 @@ struct NetworkImpl : torch::nn::Module {
 
   torch::Tensor represent(const torch::Tensor& observations);
   std::pair<torch::Tensor, torch::Tensor> predict(const torch::Tensor& latent);
-  // Whether the prediction heads' batch normalisation updates its running statistics. The
-  // train step turns it off for unrolled latents: inference normalises with running statistics,
-  // and with them mixed over K unrolled steps per root the root's value and policy (every search
-  // root, every bootstrap target) drifted away from what training fits.
+  // Whether the prediction path's batch normalisation (conv families; the vector family has
+  // none) updates its running statistics. The train step turns it off for unrolled latents:
+  // inference normalises with running statistics, and with them mixed over K unrolled steps per
+  // root the root's value and policy (every search root, every bootstrap target) drifted away
+  // from what training fits.
   void track_prediction_statistics(bool on);
   InitialOutput initial(const torch::Tensor& observations);
   // g(s, a, lstm) without the prediction: next latent, LSTM state, value-prefix logits.
