@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SpeedyZero.Training.Config;
+using SpeedyZero.Training.Progress;
 using SpeedyZero.Training.Roles.Evaluator;
 using SpeedyZero.Training.Setup;
 
@@ -54,7 +55,7 @@ public static class BaselineCommand
             }
 
             var mean = returns.Average();
-            var std = Math.Sqrt(returns.Sum(r => (r - mean) * (r - mean)) / returns.Length);
+            var std = returns.StandardDeviation();
             Console.WriteLine($"{config.Env.Name}: random-policy return {mean:0.###} ± {std:0.###} over {returns.Length} episodes " +
                               $"(standard error {std / Math.Sqrt(returns.Length):0.###}; min {returns.Min():0.##}, max {returns.Max():0.##})");
             return Task.FromResult(ExitCodes.Success);

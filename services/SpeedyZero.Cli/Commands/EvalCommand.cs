@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SpeedyZero.Training.Progress;
 using SpeedyZero.Training.Roles.Evaluator;
 
 namespace SpeedyZero.Cli.Commands;
@@ -23,7 +24,7 @@ public static class EvalCommand
             using var evaluator = new EvaluatorRole(loaded.Setup, result.GetValue(episodes));
             var returns = evaluator.Run(loaded.Weights, result.GetValue(seed), cancellationToken);
             var mean = returns.Average();
-            var std = Math.Sqrt(returns.Sum(r => (r - mean) * (r - mean)) / returns.Length);
+            var std = returns.StandardDeviation();
             Console.WriteLine($"{loaded.Setup.Config.Env.Name}: greedy return {mean:0.##} ± {std:0.##} over {returns.Length} episodes " +
                               $"({loaded.Describe()}; min {returns.Min():0.##}, max {returns.Max():0.##})");
             return Task.FromResult(ExitCodes.Success);

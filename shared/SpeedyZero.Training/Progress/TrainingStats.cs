@@ -156,14 +156,7 @@ public sealed record EvaluationResult(long LearnerStep, long EnvSteps, IReadOnly
 {
     public double Mean => Returns.Average();
 
-    public double StandardDeviation
-    {
-        get
-        {
-            var mean = Mean;
-            return Math.Sqrt(Returns.Sum(r => (r - mean) * (r - mean)) / Returns.Count);
-        }
-    }
+    public double StandardDeviation => Returns.StandardDeviation();
 
     public double Min => Returns.Min();
 
