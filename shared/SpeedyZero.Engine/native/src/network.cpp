@@ -9,13 +9,9 @@ NetworkImpl::NetworkImpl(const Config& c) {
   lstm = register_module("lstm", nn::LSTMCell(trunk->reward_feature_size, c.lstm_hidden));
   value_prefix_bn = register_module("value_prefix_bn", nn::BatchNorm1d(c.lstm_hidden));
   const std::vector<int64_t> head{c.head_hidden};
-  // The vector family's value and policy heads read the min-max normalised latent without batch
-  // norm, as its dynamics does (vector_trunk.cpp says why). The conv families keep
-  // EfficientZero's BN heads behind BN reductions (track_prediction_statistics).
-  const bool head_batch_norm = c.obs_kind != ObsKind::vector;
   value_prefix_head = register_module("value_prefix_head", Mlp(c.lstm_hidden, head, 2 * c.value_prefix_support + 1, true));
-  value_head = register_module("value_head", Mlp(trunk->value_feature_size, head, 2 * c.value_support + 1, true, head_batch_norm));
-  policy_head = register_module("policy_head", Mlp(trunk->policy_feature_size, head, c.action_count, true, head_batch_norm));
+  value_head = register_module("value_head", Mlp(trunk->value_feature_size, head, 2 * c.value_support + 1, true, trunk->head_batch_norm));
+  policy_head = register_module("policy_head", Mlp(trunk->policy_feature_size, head, c.action_count, true, trunk->head_batch_norm));
   const auto in = trunk->latent_size, hid = c.projection_hidden, out = c.projection_out;
   projection = register_module("projection", nn::Sequential(
       nn::Linear(in, hid), nn::BatchNorm1d(hid), nn::Functional(torch::relu),

@@ -54,6 +54,9 @@ struct Trunk : torch::nn::Module {
   int64_t reward_feature_size = 0;
   int64_t value_feature_size = 0;
   int64_t policy_feature_size = 0;
+  // Whether the value and policy heads behind this trunk use batch norm (vector_trunk.cpp says
+  // why the vector family's do not).
+  bool head_batch_norm = true;
 };
 
 // MLP family for vector observations (CartPole).

@@ -1,6 +1,6 @@
 // Vector observations: MLPs, the action enters as a one-hot, the next latent is residual.
 // Batch norm only in the representation, which sees real observations in training and inference
-// alike. The dynamics (and the heads, network.cpp) have none: with it, training normalised each
+// alike. The dynamics and the value / policy heads have none: with it, training normalised each
 // unroll step by that step's batch statistics while recurrent inference applies running
 // statistics mixed over steps, and values one step into the search read far from what training
 // fitted (RecurrentInferenceTests).
@@ -19,6 +19,7 @@ struct VectorTrunk : Trunk {
     dynamics_net = register_module("dynamics", Mlp(c.latent + c.action_count, std::vector<int64_t>{c.hidden}, c.latent, false, false));
     latent_shape = {c.latent};
     latent_size = reward_feature_size = value_feature_size = policy_feature_size = c.latent;
+    head_batch_norm = false;
   }
 
   torch::Tensor represent(const torch::Tensor& observations) override { return representation(observations); }
