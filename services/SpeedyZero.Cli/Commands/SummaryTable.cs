@@ -16,6 +16,7 @@ public static class SummaryTable
         table.AddRow("wall clock", $"{TimeSpan.FromSeconds(s.WallClockSeconds):hh\\:mm\\:ss}");
         table.AddRow("final greedy return", $"{s.FinalReturnMean:0.##} ± {s.FinalReturnStd:0.##} ({s.FinalEpisodes} episodes)");
         table.AddRow("best greedy return", $"{s.BestReturnMean:0.##}");
+        table.AddRow("random policy return", $"{s.RandomReturnMean:0.###} ({RandomPolicyReference.Episodes} episodes)");
         if (s.SolvedReturn is { } target)
         {
             table.AddRow($"first eval >= {target:0.##}", s.SolvedAtEnvSteps is { } at ? $"at {at:N0} env steps" : "not reached");

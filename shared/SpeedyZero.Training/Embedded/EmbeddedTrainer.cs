@@ -59,6 +59,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var roles = new RoleThreads(stop);
         var targetVersion = resumed?.TargetVersion ?? 0;
+        var randomReturn = RandomPolicyReference.Ensure(setup, log, folder.MetricsPath, stop.Token);
 
         // Evaluations run beside training on the latest requested weights; a newer request replaces a waiting one.
         using var evaluator = new EvaluatorRole(setup);
@@ -173,7 +174,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         }
 
         LearningCurves.Write(folder.MetricsPath, folder.CurvesPath, config.Env.Name, SolvedReturn(config));
-        var summary = TrainingSummary.From(config, stats, clock, log.Elapsed, folder, resumed, buffer.Status);
+        var summary = TrainingSummary.From(config, stats, clock, log.Elapsed, folder, resumed, buffer.Status, randomReturn);
         File.WriteAllText(folder.SummaryPath, JsonSerializer.Serialize(summary, new JsonSerializerOptions
         {
             WriteIndented = true,

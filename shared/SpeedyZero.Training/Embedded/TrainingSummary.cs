@@ -19,6 +19,7 @@ public sealed record TrainingSummary(
     double FinalReturnStd,
     int FinalEpisodes,
     double BestReturnMean,
+    double RandomReturnMean,
     long? SolvedAtEnvSteps,
     double? SolvedReturn,
     double ActorPausedSeconds,
@@ -27,7 +28,7 @@ public sealed record TrainingSummary(
     bool Resumed)
 {
     public static TrainingSummary From(TrainingConfig config, TrainingStats stats, InMemoryRunClock clock, TimeSpan elapsed,
-        RunFolder folder, RunState? resumed, ReplayStatus replay)
+        RunFolder folder, RunState? resumed, ReplayStatus replay, double randomReturn)
     {
         var evaluations = stats.Evaluations;
         var last = evaluations.LastOrDefault();
@@ -36,7 +37,7 @@ public sealed record TrainingSummary(
         return new TrainingSummary(config.Env.Name, config.Run.Seed, folder.Root, clock.EnvSteps, clock.LearnerSteps,
             stats.Episodes + (resumed?.Episodes ?? 0), elapsed.TotalSeconds,
             last?.Mean ?? double.NaN, last?.StandardDeviation ?? double.NaN, last?.Returns.Count ?? 0,
-            evaluations.Count == 0 ? double.NaN : evaluations.Max(e => e.Mean), solvedAt, solved,
+            evaluations.Count == 0 ? double.NaN : evaluations.Max(e => e.Mean), randomReturn, solvedAt, solved,
             stats.ThrottledSeconds, stats.LearnerWaitSeconds, replay.Transitions, resumed is not null);
     }
 }

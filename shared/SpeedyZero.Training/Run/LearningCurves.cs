@@ -2,7 +2,10 @@ using SpeedyZero.Training.Plotting;
 
 namespace SpeedyZero.Training.Run;
 
-/// <summary>Draws a run's curves from its metrics file: returns, total loss, loss components, throughput.</summary>
+/// <summary>
+/// Draws a run's curves from its metrics file: returns (against the random-policy reference and the
+/// solved target, when the run has them), total loss, loss components, throughput.
+/// </summary>
 public static class LearningCurves
 {
     public static void Write(string metricsPath, string imagePath, string title, double? solvedReturn = null)
@@ -16,7 +19,7 @@ public static class LearningCurves
         [
             Line("greedy eval (mean)", evals, "env_steps", "return_mean"),
             Line("self-play (last 20)", progress, "env_steps", "recent_return"),
-        ]) { References = solvedReturn is { } solved ? [new ReferenceLine($"target {solved:0.##}", solved)] : [] };
+        ]) { References = References(records, solvedReturn) };
 
         var total = new LineChart("loss (total)", "learner steps", [Line("total", learner, "learner_steps", "loss_total")]);
         var parts = new LineChart("loss components", "learner steps",
@@ -33,6 +36,14 @@ public static class LearningCurves
         ]);
 
         Png.WriteFile(imagePath, ChartSheet.Render([returns, total, parts, speed]));
+    }
+
+    private static List<ReferenceLine> References(IReadOnlyList<MetricsRecord> records, double? solvedReturn)
+    {
+        var lines = new List<ReferenceLine>();
+        if (RandomPolicyReference.Read(records) is { } random) lines.Add(new ReferenceLine($"random policy {random:0.##}", random));
+        if (solvedReturn is { } solved) lines.Add(new ReferenceLine($"target {solved:0.##}", solved));
+        return lines;
     }
 
     private static Series Line(string name, IEnumerable<MetricsRecord> records, string x, string y, double scale = 1) =>

@@ -25,6 +25,9 @@ public class EndToEndTests
         Assert.All(learner, r => Assert.True(double.IsFinite(r.Get("loss_total")!.Value), "losses are finite"));
         var progress = records.Where(r => r.Kind == "progress").ToList();
         Assert.Contains(records, r => r.Kind == "eval");
+        var baseline = Assert.Single(records, r => r.Kind == "baseline");
+        Assert.Equal(RandomPolicyReference.Episodes, baseline.Get("episodes"));
+        Assert.Equal(baseline.Get("return_mean"), summary.RandomReturnMean);
 
         // Priorities were written back: the stored priorities are no longer all the initial maximum.
         var replay = Checkpoint.LoadReplay(folder.CheckpointPath);
@@ -52,6 +55,10 @@ public class EndToEndTests
         var (second, _) = TrainerRuns.Train(resumedConfig, folder, resume: true);
 
         Assert.True(second.Resumed);
+        // The random-policy reference is played once per run: a resumed run reads it back.
+        Assert.InRange(first.RandomReturnMean, 15, 30);
+        Assert.Equal(first.RandomReturnMean, second.RandomReturnMean);
+        Assert.Single(MetricsLog.Read(folder.MetricsPath), r => r.Kind == "baseline");
         Assert.Equal(500, second.EnvSteps);
         Assert.Equal((long)Math.Ceiling((500 - 64) * config.Learner.TrainRatio), second.LearnerSteps);
         Assert.True(second.LearnerSteps > saved.LearnerSteps);
