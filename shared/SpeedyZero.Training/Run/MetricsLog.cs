@@ -55,7 +55,9 @@ public sealed class MetricsLog : IDisposable
         }
     }
 
-    /// <summary>Reads every line of a metrics file (for plots, summaries and resumed runs).</summary>
+    /// <summary>
+    /// Reads the lines of a metrics file (for plots, summaries and resumed runs), without those a resume superseded.
+    /// </summary>
     public static IReadOnlyList<MetricsRecord> Read(string path)
     {
         var records = new List<MetricsRecord>();
@@ -90,7 +92,15 @@ public sealed class MetricsLog : IDisposable
                     }
                 }
 
-                records.Add(new MetricsRecord(kind, values));
+                // A resumed run's clock restarts at its checkpoint's time: what the process that
+                // stopped wrote after that checkpoint belongs to steps that were done again, so it is dropped.
+                var record = new MetricsRecord(kind, values);
+                while (records.Count > 0 && record.Get("time_s") is { } time && records[^1].Get("time_s") > time)
+                {
+                    records.RemoveAt(records.Count - 1);
+                }
+
+                records.Add(record);
             }
             catch (JsonException)
             {

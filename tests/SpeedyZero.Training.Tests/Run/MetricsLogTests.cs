@@ -31,4 +31,31 @@ public class MetricsLogTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void RecordsWrittenAfterTheCheckpointAResumeStartedFromAreDropped()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"metrics-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            // The first process logged until 3.0 s and died; its checkpoint was at 2.2 s, where the resumed one went on.
+            File.WriteAllLines(path,
+            [
+                "{\"time_s\":1.0,\"kind\":\"learner\",\"learner_steps\":10}",
+                "{\"time_s\":2.0,\"kind\":\"learner\",\"learner_steps\":20}",
+                "{\"time_s\":2.5,\"kind\":\"eval\",\"learner_steps\":25}",
+                "{\"time_s\":3.0,\"kind\":\"learner\",\"learner_steps\":30}",
+                "{\"time_s\":2.3,\"kind\":\"learner\",\"learner_steps\":23}",
+                "{\"time_s\":3.1,\"kind\":\"learner\",\"learner_steps\":31}",
+            ]);
+
+            var steps = MetricsLog.Read(path).Select(r => r.Get("learner_steps")).ToArray();
+
+            Assert.Equal([10.0, 20.0, 23.0, 31.0], steps);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
