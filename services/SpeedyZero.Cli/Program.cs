@@ -7,6 +7,7 @@ var root = new RootCommand("SpeedyZero-k8s: distributed EfficientZero training."
     EvalCommand.Create(),
     BaselineCommand.Create(),
     InspectCommand.Create(),
+    ReportCommand.Create(),
     BenchCommand.Create(),
 };
 foreach (var command in ServiceCommands.Create()) root.Add(command);

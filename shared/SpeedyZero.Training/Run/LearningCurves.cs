@@ -38,10 +38,23 @@ public static class LearningCurves
         Png.WriteFile(imagePath, ChartSheet.Render([returns, total, parts, speed]));
     }
 
+    /// <summary>Several runs on one image, one panel each: greedy evaluations against the run's random-policy return.</summary>
+    public static void WriteComparison(IReadOnlyList<RunReport> runs, string imagePath)
+    {
+        var charts = runs.Select(run => new LineChart($"{run.Environment}, seed {run.Seed}", "env steps",
+            [new Series("greedy eval (mean)", run.Evaluations.Select(e => ((double)e.EnvSteps, e.Mean)).ToList())])
+        {
+            References = run.RandomReturn is { } random ? [RandomLine(random)] : [],
+        }).ToList();
+        Png.WriteFile(imagePath, ChartSheet.Render(charts));
+    }
+
+    private static ReferenceLine RandomLine(double random) => new($"random policy {random:0.##}", random);
+
     private static List<ReferenceLine> References(IReadOnlyList<MetricsRecord> records, double? solvedReturn)
     {
         var lines = new List<ReferenceLine>();
-        if (RandomPolicyReference.Read(records) is { } random) lines.Add(new ReferenceLine($"random policy {random:0.##}", random));
+        if (RandomPolicyReference.Read(records) is { } random) lines.Add(RandomLine(random));
         if (solvedReturn is { } solved) lines.Add(new ReferenceLine($"target {solved:0.##}", solved));
         return lines;
     }

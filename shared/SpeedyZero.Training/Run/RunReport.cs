@@ -1,0 +1,48 @@
+using SpeedyZero.Training.Config;
+
+namespace SpeedyZero.Training.Run;
+
+/// <summary>One greedy evaluation of a run, as its metrics file recorded it.</summary>
+public sealed record EvaluationPoint(long EnvSteps, double Mean, double StandardDeviation);
+
+/// <summary>
+/// How far a run got and how well it plays, read from its folder alone (config.yaml and
+/// metrics.jsonl), so finished, stopped and still running runs can be compared side by side.
+/// </summary>
+public sealed record RunReport(
+    string Folder,
+    string Environment,
+    long Seed,
+    long EnvSteps,
+    long PlannedEnvSteps,
+    double ElapsedSeconds,
+    IReadOnlyList<EvaluationPoint> Evaluations,
+    double? RandomReturn)
+{
+    public EvaluationPoint? Last => Evaluations.Count > 0 ? Evaluations[^1] : null;
+
+    public EvaluationPoint? Best => Evaluations.Count > 0 ? Evaluations.MaxBy(e => e.Mean) : null;
+
+    /// <summary>Reads a run folder; a folder without config.yaml or metrics.jsonl is not a run (<see cref="ArgumentException"/>).</summary>
+    public static RunReport Read(string directory)
+    {
+        var root = Path.GetFullPath(directory);
+        var configPath = Path.Combine(root, "config.yaml");
+        var metricsPath = Path.Combine(root, "metrics.jsonl");
+        foreach (var path in new[] { configPath, metricsPath })
+        {
+            if (!File.Exists(path)) throw new ArgumentException($"{root} is not a run folder: it has no {Path.GetFileName(path)}");
+        }
+
+        var config = ConfigLoader.Load(null, configPath, new Dictionary<string, string>(), []);
+        var records = MetricsLog.Read(metricsPath);
+        var evaluations = records
+            .Where(r => r.Kind == "eval" && r.Get("env_steps") is not null && r.Get("return_mean") is not null)
+            .Select(r => new EvaluationPoint((long)r.Get("env_steps")!.Value, r.Get("return_mean")!.Value, r.Get("return_std") ?? double.NaN))
+            .ToList();
+        var envSteps = records.Select(r => r.Get("env_steps") ?? 0).DefaultIfEmpty(0).Max();
+        var elapsed = records.Select(r => r.Get("time_s") ?? 0).DefaultIfEmpty(0).Max();
+        return new RunReport(root, config.Env.Name, config.Run.Seed, (long)envSteps, config.Run.EnvSteps, elapsed, evaluations,
+            RandomPolicyReference.Read(records));
+    }
+}

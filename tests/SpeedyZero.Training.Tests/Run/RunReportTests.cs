@@ -1,0 +1,51 @@
+using SpeedyZero.Training.Config;
+using SpeedyZero.Training.Run;
+using SpeedyZero.Training.Tests.Embedded;
+
+namespace SpeedyZero.Training.Tests.Run;
+
+public class RunReportTests
+{
+    /// <summary>A breakout run folder whose first process died after its checkpoint at 2.0 s and was resumed from there.</summary>
+    private static string ResumedRunFolder()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "speedyzero-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        File.WriteAllText(Path.Combine(root, "config.yaml"), ConfigLoader.ToYaml(TrainerRuns.Config("breakout", "run.seed=3")));
+        File.WriteAllLines(Path.Combine(root, "metrics.jsonl"),
+        [
+            "{\"time_s\":0.1,\"kind\":\"baseline\",\"episodes\":200,\"return_mean\":0.35,\"return_std\":0.6}",
+            "{\"time_s\":1.0,\"kind\":\"eval\",\"env_steps\":1000,\"return_mean\":2.5,\"return_std\":1.5}",
+            "{\"time_s\":2.5,\"kind\":\"eval\",\"env_steps\":3000,\"return_mean\":9.0,\"return_std\":2.0}",
+            "{\"time_s\":2.6,\"kind\":\"progress\",\"env_steps\":3100}",
+            "{\"time_s\":2.1,\"kind\":\"eval\",\"env_steps\":2500,\"return_mean\":4.0,\"return_std\":1.0}",
+            "{\"time_s\":2.2,\"kind\":\"progress\",\"env_steps\":2600}",
+        ]);
+        return root;
+    }
+
+    [Fact]
+    public void A_resumed_run_reports_its_own_line_of_evaluations_and_its_random_reference()
+    {
+        var report = RunReport.Read(ResumedRunFolder());
+
+        Assert.Equal(("breakout", 3L, 1_000_000L), (report.Environment, report.Seed, report.PlannedEnvSteps));
+        Assert.Equal([1000L, 2500L], report.Evaluations.Select(e => e.EnvSteps)); // the 9.0 at 3000 was superseded
+        Assert.Equal(2600, report.EnvSteps);
+        Assert.Equal(2.2, report.ElapsedSeconds);
+        Assert.Equal(new EvaluationPoint(2500, 4.0, 1.0), report.Last);
+        Assert.Equal(4.0, report.Best!.Mean);
+        Assert.Equal(0.35, report.RandomReturn);
+    }
+
+    [Fact]
+    public void A_folder_without_a_metrics_file_is_not_a_run()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "speedyzero-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        File.WriteAllText(Path.Combine(root, "config.yaml"), ConfigLoader.ToYaml(TrainerRuns.Config("breakout")));
+
+        var error = Assert.Throws<ArgumentException>(() => RunReport.Read(root));
+        Assert.Contains("has no metrics.jsonl", error.Message);
+    }
+}
