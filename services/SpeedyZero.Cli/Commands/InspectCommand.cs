@@ -52,13 +52,14 @@ public static class InspectCommand
         Console.WriteLine();
         Console.WriteLine($"episode {index}: return {episode.Return:0.##}, {episode.Steps.Count} steps, {episode.End.ToString().ToLowerInvariant()}; " +
                           $"mean |value - return to go| {episode.MeanValueError:0.##}, correlation {episode.ValueCorrelation:0.00}; " +
+                          $"mean |value one dynamics step in - value of the next observation| {episode.MeanOneStepGap:0.##}; " +
                           $"mean largest prior {episode.MeanPriorMax:0.00}, mean largest visit share {episode.MeanVisitMax:0.00}");
         if (episode.End == EpisodeEnding.Truncated)
         {
             Console.WriteLine("  (truncated by the time limit: the return to go of the last steps leaves out what would have followed)");
         }
 
-        Console.WriteLine($"  {"step",6} {"value",9} {"root value",11} {"return to go",13} {"prior max",10} {"visit max",10} {"action",7}");
+        Console.WriteLine($"  {"step",6} {"value",9} {"root value",11} {"return to go",13} {"prior max",10} {"visit max",10} {"action",7} {"value after",12}");
         var n = episode.Steps.Count;
         // Evenly spaced steps, the first and the last included.
         var count = Math.Min(rows, n);
@@ -66,7 +67,7 @@ public static class InspectCommand
         foreach (var t in shown)
         {
             var s = episode.Steps[t];
-            Console.WriteLine($"  {s.Step,6} {s.Value,9:0.##} {s.RootValue,11:0.##} {s.ReturnToGo,13:0.##} {s.PriorMax,10:0.00} {s.VisitMax,10:0.00} {s.Action,7}");
+            Console.WriteLine($"  {s.Step,6} {s.Value,9:0.##} {s.RootValue,11:0.##} {s.ReturnToGo,13:0.##} {s.PriorMax,10:0.00} {s.VisitMax,10:0.00} {s.Action,7} {s.ValueAfterAction,12:0.##}");
         }
     }
 }

@@ -27,7 +27,7 @@ public sealed class EpisodeInspectorTests
             Assert.InRange(s.PriorMax, 0.5f, 1f); // two actions
             Assert.InRange(s.VisitMax, 0.5f, 1f);
             Assert.InRange(s.Action, 0, 1);
-            Assert.True(float.IsFinite(s.Value) && float.IsFinite(s.RootValue));
+            Assert.True(float.IsFinite(s.Value) && float.IsFinite(s.RootValue) && float.IsFinite(s.ValueAfterAction));
         });
 
         // A fresh network's value is zero (up to float rounding): the error is the mean return to go.
@@ -37,10 +37,12 @@ public sealed class EpisodeInspectorTests
     [Fact]
     public void Summaries_compare_the_value_with_the_return_that_followed()
     {
-        static InspectedStep Step(int t, float value, double toGo) => new(t, value, value, toGo, 0.6f, 0.8f, 0);
+        static InspectedStep Step(int t, float value, double toGo) => new(t, value, value, toGo, 0.6f, 0.8f, 0, value - 1);
         var tracking = new InspectedEpisode(3, EpisodeEnding.Terminated, [Step(0, 2.5f, 3), Step(1, 2.5f, 2), Step(2, 0.5f, 1)]);
         Assert.Equal((0.5 + 0.5 + 0.5) / 3, tracking.MeanValueError, 9);
         Assert.True(tracking.ValueCorrelation > 0.8, $"correlation {tracking.ValueCorrelation}");
+        // Values after the action 1.5, 1.5 against next values 2.5, 0.5.
+        Assert.Equal((1.0 + 1.0) / 2, tracking.MeanOneStepGap, 6);
 
         var reversed = tracking with { Steps = [Step(0, 1, 3), Step(1, 2, 2), Step(2, 3, 1)] };
         Assert.Equal(-1.0, reversed.ValueCorrelation, 9);

@@ -7,9 +7,11 @@ namespace SpeedyZero.Training.Roles.Evaluator;
 
 /// <summary>
 /// Plays greedy episodes (as the evaluator does) one at a time and records what the search saw
-/// at every step: the root value against the discounted return that actually followed, and how
-/// decided the prior and the visit counts were. For finding out why a policy fails: a flat or
-/// wrong value function, or a search that cannot tell its actions apart.
+/// at every step: the root value against the discounted return that actually followed, how
+/// decided the prior and the visit counts were, and the value the dynamics network gives the state
+/// after the chosen action (what the search's first expansion sees) against the value of the
+/// observation that came. For finding out why a policy fails: a flat or wrong value function, a
+/// search that cannot tell its actions apart, or a model whose values change one step into the search.
 /// </summary>
 public sealed class EpisodeInspector : IDisposable
 {
@@ -18,6 +20,9 @@ public sealed class EpisodeInspector : IDisposable
     private readonly BatchedSearch search;
     private readonly SearchResults results;
     private readonly InferenceBuffers outputs;
+    private readonly InferenceBuffers afterAction;
+    private readonly float[] zeroLstm;
+    private readonly int[] chosen = new int[1];
 
     public EpisodeInspector(TrainingSetup setup, byte[] weights)
     {
@@ -27,6 +32,8 @@ public sealed class EpisodeInspector : IDisposable
         search = new BatchedSearch(setup.SearchOptions, model.Shape, 1);
         results = new SearchResults(1, setup.ActionCount);
         outputs = new InferenceBuffers(model.Shape, 1);
+        afterAction = new InferenceBuffers(model.Shape, 1);
+        zeroLstm = new float[model.Shape.LstmHiddenSize];
     }
 
     /// <summary>One greedy episode from an environment seeded with <paramref name="seed"/>, at most <paramref name="maxSteps"/> steps.</summary>
@@ -63,7 +70,12 @@ public sealed class EpisodeInspector : IDisposable
             }
 
             var action = results.Action[0];
-            steps.Add(new InspectedStep(steps.Count, value, results.RootValue[0], 0, priorMax, total == 0 ? 0 : (float)most / total, action));
+
+            // One dynamics step from the root with the chosen action and a fresh LSTM, as the search expands it.
+            chosen[0] = action;
+            model.RecurrentInference(outputs.Latent.AsSpan(0, model.Shape.LatentSize), zeroLstm, zeroLstm, chosen, 1, afterAction.For(1));
+            steps.Add(new InspectedStep(steps.Count, value, results.RootValue[0], 0, priorMax, total == 0 ? 0 : (float)most / total, action,
+                afterAction.Value[0]));
             var step = environment.Step(action, observation);
             rewards.Add(step.Reward);
             if (step.Done)
@@ -118,7 +130,9 @@ public enum EpisodeEnding
 /// <param name="ReturnToGo">Discounted return from this step to the episode's end.</param>
 /// <param name="PriorMax">Largest probability of the policy prior.</param>
 /// <param name="VisitMax">Largest share of the root's visits.</param>
-public sealed record InspectedStep(int Step, float Value, float RootValue, double ReturnToGo, float PriorMax, float VisitMax, int Action);
+/// <param name="ValueAfterAction">The value recurrent inference gives the state after <paramref name="Action"/> (one dynamics step from this root).</param>
+public sealed record InspectedStep(int Step, float Value, float RootValue, double ReturnToGo, float PriorMax, float VisitMax, int Action,
+    float ValueAfterAction);
 
 /// <summary>One inspected episode and its summaries.</summary>
 public sealed record InspectedEpisode(double Return, EpisodeEnding End, IReadOnlyList<InspectedStep> Steps)
@@ -145,6 +159,14 @@ public sealed record InspectedEpisode(double Return, EpisodeEnding End, IReadOnl
             return vv == 0 || vg == 0 ? double.NaN : cov / Math.Sqrt(vv * vg);
         }
     }
+
+    /// <summary>
+    /// Mean |value after the action (dynamics) - value of the next observation (representation)|: how far
+    /// the values the search computes one step in are from what the network says once the step is real.
+    /// </summary>
+    public double MeanOneStepGap => Steps.Count < 2
+        ? double.NaN
+        : Enumerable.Range(0, Steps.Count - 1).Average(t => Math.Abs(Steps[t].ValueAfterAction - Steps[t + 1].Value));
 
     public double MeanPriorMax => Steps.Average(s => (double)s.PriorMax);
 
