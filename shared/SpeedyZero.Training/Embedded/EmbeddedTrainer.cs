@@ -78,6 +78,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
             [
                 new("learner_steps", step), new("env_steps", result.EnvSteps), new("return_mean", result.Mean),
                 new("return_std", result.StandardDeviation), new("return_min", result.Min), new("return_max", result.Max),
+                new("episodes", result.Returns.Count),
             ]);
         }
 
@@ -174,7 +175,9 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         }
 
         LearningCurves.Write(folder.MetricsPath, folder.CurvesPath, config.Env.Name, SolvedReturn(config));
-        var summary = TrainingSummary.From(config, stats, clock, log.Elapsed, folder, resumed, buffer.Status, randomReturn);
+        // Evaluations of the whole run, earlier segments of a resumed one included.
+        var runEvaluations = RunReport.EvaluationsIn(MetricsLog.Read(folder.MetricsPath));
+        var summary = TrainingSummary.From(config, stats, runEvaluations, clock, log.Elapsed, folder, resumed, buffer.Status, randomReturn);
         File.WriteAllText(folder.SummaryPath, JsonSerializer.Serialize(summary, new JsonSerializerOptions
         {
             WriteIndented = true,

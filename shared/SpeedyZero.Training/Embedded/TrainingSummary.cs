@@ -27,16 +27,15 @@ public sealed record TrainingSummary(
     long ReplayTransitions,
     bool Resumed)
 {
-    public static TrainingSummary From(TrainingConfig config, TrainingStats stats, InMemoryRunClock clock, TimeSpan elapsed,
-        RunFolder folder, RunState? resumed, ReplayStatus replay, double randomReturn)
+    public static TrainingSummary From(TrainingConfig config, TrainingStats stats, IReadOnlyList<EvaluationPoint> evaluations,
+        InMemoryRunClock clock, TimeSpan elapsed, RunFolder folder, RunState? resumed, ReplayStatus replay, double randomReturn)
     {
-        var evaluations = stats.Evaluations;
         var last = evaluations.LastOrDefault();
         var solved = config.Eval.SolvedReturn;
         var solvedAt = solved is null ? null : evaluations.FirstOrDefault(e => e.Mean >= solved)?.EnvSteps;
         return new TrainingSummary(config.Env.Name, config.Run.Seed, folder.Root, clock.EnvSteps, clock.LearnerSteps,
             stats.Episodes + (resumed?.Episodes ?? 0), elapsed.TotalSeconds,
-            last?.Mean ?? double.NaN, last?.StandardDeviation ?? double.NaN, last?.Returns.Count ?? 0,
+            last?.Mean ?? double.NaN, last?.StandardDeviation ?? double.NaN, last?.Episodes ?? 0,
             evaluations.Count == 0 ? double.NaN : evaluations.Max(e => e.Mean), randomReturn, solvedAt, solved,
             stats.ThrottledSeconds, stats.LearnerWaitSeconds, replay.Transitions, resumed is not null);
     }

@@ -2,8 +2,8 @@ using SpeedyZero.Training.Config;
 
 namespace SpeedyZero.Training.Run;
 
-/// <summary>One greedy evaluation of a run, as its metrics file recorded it.</summary>
-public sealed record EvaluationPoint(long EnvSteps, double Mean, double StandardDeviation);
+/// <summary>One greedy evaluation of a run, as its metrics file recorded it (<paramref name="Episodes"/> 0 where the file predates the count).</summary>
+public sealed record EvaluationPoint(long EnvSteps, double Mean, double StandardDeviation, int Episodes);
 
 /// <summary>
 /// How far a run got and how well it plays, read from its folder alone (config.yaml and
@@ -36,13 +36,16 @@ public sealed record RunReport(
 
         var config = ConfigLoader.Load(null, configPath, new Dictionary<string, string>(), []);
         var records = MetricsLog.Read(metricsPath);
-        var evaluations = records
-            .Where(r => r.Kind == "eval" && r.Get("env_steps") is not null && r.Get("return_mean") is not null)
-            .Select(r => new EvaluationPoint((long)r.Get("env_steps")!.Value, r.Get("return_mean")!.Value, r.Get("return_std") ?? double.NaN))
-            .ToList();
         var envSteps = records.Select(r => r.Get("env_steps") ?? 0).DefaultIfEmpty(0).Max();
         var elapsed = records.Select(r => r.Get("time_s") ?? 0).DefaultIfEmpty(0).Max();
-        return new RunReport(root, config.Env.Name, config.Run.Seed, (long)envSteps, config.Run.EnvSteps, elapsed, evaluations,
+        return new RunReport(root, config.Env.Name, config.Run.Seed, (long)envSteps, config.Run.EnvSteps, elapsed, EvaluationsIn(records),
             RandomPolicyReference.Read(records));
     }
+
+    /// <summary>The evaluations among a run's metrics records, in the order they were made.</summary>
+    public static IReadOnlyList<EvaluationPoint> EvaluationsIn(IEnumerable<MetricsRecord> records) => records
+        .Where(r => r.Kind == "eval" && r.Get("env_steps") is not null && r.Get("return_mean") is not null)
+        .Select(r => new EvaluationPoint((long)r.Get("env_steps")!.Value, r.Get("return_mean")!.Value, r.Get("return_std") ?? double.NaN,
+            (int)(r.Get("episodes") ?? 0)))
+        .ToList();
 }

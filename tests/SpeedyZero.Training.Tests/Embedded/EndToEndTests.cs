@@ -59,6 +59,12 @@ public class EndToEndTests
         Assert.InRange(first.RandomReturnMean, 15, 30);
         Assert.Equal(first.RandomReturnMean, second.RandomReturnMean);
         Assert.Single(MetricsLog.Read(folder.MetricsPath), r => r.Kind == "baseline");
+        // The summary covers the whole run: the first segment's evaluations count towards the best.
+        var evaluations = RunReport.EvaluationsIn(MetricsLog.Read(folder.MetricsPath));
+        Assert.True(evaluations.Count(e => e.EnvSteps <= 300) >= 2, "the first segment's evaluations are kept");
+        Assert.Equal(evaluations.Max(e => e.Mean), second.BestReturnMean);
+        Assert.True(second.BestReturnMean >= first.BestReturnMean, $"best {second.BestReturnMean} after resume, {first.BestReturnMean} before");
+        Assert.Equal(config.Eval.Episodes, second.FinalEpisodes);
         Assert.Equal(500, second.EnvSteps);
         Assert.Equal((long)Math.Ceiling((500 - 64) * config.Learner.TrainRatio), second.LearnerSteps);
         Assert.True(second.LearnerSteps > saved.LearnerSteps);
