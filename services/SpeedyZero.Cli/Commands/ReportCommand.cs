@@ -7,7 +7,8 @@ namespace SpeedyZero.Cli.Commands;
 
 /// <summary>
 /// <c>speedyzero report --run DIR [--run DIR ...] [--plot FILE]</c>: runs side by side, finished or
-/// not: how far each got, its last and best greedy return, and its random-policy return.
+/// not: how far each got, its last and best greedy return, its random-policy return and, where the
+/// environment has a solved return, when an evaluation first reached it.
 /// </summary>
 public static class ReportCommand
 {
@@ -49,7 +50,7 @@ public static class ReportCommand
 
     private static void Print(IReadOnlyList<RunReport> reports)
     {
-        var table = new Table().AddColumns("run", "environment", "env steps", "last greedy return", "best greedy return", "random policy", "wall clock");
+        var table = new Table().AddColumns("run", "environment", "env steps", "last greedy return", "best greedy return", "random policy", "first eval >= target", "wall clock");
         foreach (var r in reports)
         {
             var elapsed = TimeSpan.FromSeconds(r.ElapsedSeconds);
@@ -59,10 +60,13 @@ public static class ReportCommand
                 $"{r.EnvSteps:N0} of {r.PlannedEnvSteps:N0}",
                 r.Last is { } last ? $"{last.Mean:0.##} ± {last.StandardDeviation:0.##} at {last.EnvSteps:N0}" : "-",
                 r.Best is { } best ? $"{best.Mean:0.##} at {best.EnvSteps:N0}" : "-",
-                r.RandomReturn is { } random ? $"{random:0.###}" : "-",
+                $"{r.RandomReturn:0.###}",
+                r.SolvedReturn is not { } target ? "-" : r.FirstSolved is { } solved ? $">= {target:0.##} at {solved.EnvSteps:N0}" : $"{target:0.##} not reached",
                 $"{(int)elapsed.TotalHours}:{elapsed:mm\\:ss}");
         }
 
+        // Written to a file or a pipe, the console width is unknown (80): give the eight columns room.
+        if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
         AnsiConsole.Write(table);
     }
 }

@@ -44,17 +44,18 @@ public static class LearningCurves
         var charts = runs.Select(run => new LineChart($"{run.Environment}, seed {run.Seed}", "env steps",
             [new Series("greedy eval (mean)", run.Evaluations.Select(e => ((double)e.EnvSteps, e.Mean)).ToList())])
         {
-            References = run.RandomReturn is { } random ? [RandomLine(random)] : [],
+            References = References(run.RandomReturn, run.SolvedReturn),
         }).ToList();
         Png.WriteFile(imagePath, ChartSheet.Render(charts));
     }
 
-    private static ReferenceLine RandomLine(double random) => new($"random policy {random:0.##}", random);
+    private static List<ReferenceLine> References(IReadOnlyList<MetricsRecord> records, double? solvedReturn) =>
+        References(RandomPolicyReference.Read(records), solvedReturn);
 
-    private static List<ReferenceLine> References(IReadOnlyList<MetricsRecord> records, double? solvedReturn)
+    private static List<ReferenceLine> References(double? randomReturn, double? solvedReturn)
     {
         var lines = new List<ReferenceLine>();
-        if (RandomPolicyReference.Read(records) is { } random) lines.Add(RandomLine(random));
+        if (randomReturn is { } random) lines.Add(new ReferenceLine($"random policy {random:0.##}", random));
         if (solvedReturn is { } solved) lines.Add(new ReferenceLine($"target {solved:0.##}", solved));
         return lines;
     }

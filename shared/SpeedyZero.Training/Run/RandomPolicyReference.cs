@@ -24,10 +24,16 @@ public static class RandomPolicyReference
             return recorded;
         }
 
-        var returns = RandomPolicyBaseline.Play(setup, Episodes, (ulong)setup.Config.Run.Seed + 2_000_003, cancellationToken);
-        var mean = returns.Average();
-        log.Write(Kind, [new("episodes", returns.Length), new("return_mean", mean), new("return_std", returns.StandardDeviation())]);
+        var (mean, standardDeviation) = Play(setup, cancellationToken);
+        log.Write(Kind, [new("episodes", Episodes), new("return_mean", mean), new("return_std", standardDeviation)]);
         return mean;
+    }
+
+    /// <summary>Plays the reference of a run with this setup (the same episodes every time: seeded from the run's seed).</summary>
+    public static (double Mean, double StandardDeviation) Play(TrainingSetup setup, CancellationToken cancellationToken)
+    {
+        var returns = RandomPolicyBaseline.Play(setup, Episodes, (ulong)setup.Config.Run.Seed + 2_000_003, cancellationToken);
+        return (returns.Average(), returns.StandardDeviation());
     }
 
     /// <summary>The mean random-policy return recorded in a metrics file, if any.</summary>

@@ -1,5 +1,6 @@
 using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Run;
+using SpeedyZero.Training.Setup;
 using SpeedyZero.Training.Tests.Embedded;
 
 namespace SpeedyZero.Training.Tests.Run;
@@ -27,7 +28,10 @@ public class RunReportTests
     [Fact]
     public void A_resumed_run_reports_its_own_line_of_evaluations_and_its_random_reference()
     {
-        var report = RunReport.Read(ResumedRunFolder());
+        var folder = ResumedRunFolder();
+        var report = RunReport.Read(folder + Path.DirectorySeparatorChar);
+
+        Assert.Equal(folder, report.Folder); // named without the trailing separator it was given with
 
         Assert.Equal(("breakout", 3L, 1_000_000L), (report.Environment, report.Seed, report.PlannedEnvSteps));
         Assert.Equal([1000L, 2500L], report.Evaluations.Select(e => e.EnvSteps)); // the 9.0 at 3000 was superseded
@@ -37,6 +41,41 @@ public class RunReportTests
         Assert.Equal(0, report.Evaluations[0].Episodes); // a line without the count
         Assert.Equal(4.0, report.Best!.Mean);
         Assert.Equal(0.35, report.RandomReturn);
+        Assert.Null(report.FirstSolved); // breakout has no solved return
+    }
+
+    [Fact]
+    public void A_run_without_a_recorded_reference_gets_the_one_it_would_have_recorded()
+    {
+        var folder = ResumedRunFolder();
+        var metrics = Path.Combine(folder, "metrics.jsonl");
+        File.WriteAllLines(metrics, File.ReadAllLines(metrics).Where(line => !line.Contains("baseline")));
+        var setup = new TrainingSetup(TrainerRuns.Config("breakout", "run.seed=3"));
+
+        var report = RunReport.Read(folder);
+
+        Assert.Equal(RandomPolicyReference.Play(setup, CancellationToken.None).Mean, report.RandomReturn);
+        Assert.InRange(report.RandomReturn, 0.1, 0.7); // breakout's random return, about 0.35
+    }
+
+    [Fact]
+    public void The_first_evaluation_at_the_solved_return_is_reported()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "speedyzero-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(root);
+        File.WriteAllText(Path.Combine(root, "config.yaml"), ConfigLoader.ToYaml(TrainerRuns.Config("cartpole")));
+        File.WriteAllLines(Path.Combine(root, "metrics.jsonl"),
+        [
+            "{\"time_s\":1.0,\"kind\":\"eval\",\"env_steps\":1000,\"return_mean\":300}",
+            "{\"time_s\":2.0,\"kind\":\"eval\",\"env_steps\":2000,\"return_mean\":480}",
+            "{\"time_s\":3.0,\"kind\":\"eval\",\"env_steps\":3000,\"return_mean\":500}",
+        ]);
+
+        var report = RunReport.Read(root);
+
+        Assert.Equal(475, report.SolvedReturn);
+        Assert.Equal(2000, report.FirstSolved!.EnvSteps);
+        Assert.Equal(3000, report.Best!.EnvSteps);
     }
 
     [Fact]
