@@ -19,7 +19,7 @@ public static class LearningCurves
         [
             Line("greedy eval (mean)", evals, "env_steps", "return_mean"),
             Line("self-play (last 20)", progress, "env_steps", "recent_return"),
-        ]) { References = References(records, solvedReturn) };
+        ]) { References = References(RandomPolicyReference.Read(records), solvedReturn) };
 
         var total = new LineChart("loss (total)", "learner steps", [Line("total", learner, "learner_steps", "loss_total")]);
         var parts = new LineChart("loss components", "learner steps",
@@ -38,7 +38,7 @@ public static class LearningCurves
         Png.WriteFile(imagePath, ChartSheet.Render([returns, total, parts, speed]));
     }
 
-    /// <summary>Several runs on one image, one panel each: greedy evaluations against the run's random-policy return.</summary>
+    /// <summary>Several runs on one image, one panel each: greedy evaluations against the run's random-policy return and solved target.</summary>
     public static void WriteComparison(IReadOnlyList<RunReport> runs, string imagePath)
     {
         var charts = runs.Select(run => new LineChart($"{run.Environment}, seed {run.Seed}", "env steps",
@@ -48,9 +48,6 @@ public static class LearningCurves
         }).ToList();
         Png.WriteFile(imagePath, ChartSheet.Render(charts));
     }
-
-    private static List<ReferenceLine> References(IReadOnlyList<MetricsRecord> records, double? solvedReturn) =>
-        References(RandomPolicyReference.Read(records), solvedReturn);
 
     private static List<ReferenceLine> References(double? randomReturn, double? solvedReturn)
     {
