@@ -1,4 +1,4 @@
-using System.Reflection;
+using SpeedyZero.Core.Environments;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
@@ -13,31 +13,48 @@ public static class ConfigLoader
 {
     private const string ResourcePrefix = "presets/";
 
-    /// <summary>Presets shipped with the trainer (file names without .yaml).</summary>
+    /// <summary>The preset file the five MinAtar games share; the game's name sets env.name.</summary>
+    private const string MinAtarPreset = "minatar";
+
+    /// <summary>Presets shipped with the trainer: the preset files and the MinAtar games.</summary>
     public static IReadOnlyList<string> Presets { get; } = typeof(ConfigLoader).Assembly.GetManifestResourceNames()
         .Where(n => n.StartsWith(ResourcePrefix, StringComparison.Ordinal) && n.EndsWith(".yaml", StringComparison.Ordinal))
         .Select(n => n[ResourcePrefix.Length..^".yaml".Length])
+        .Where(n => n != MinAtarPreset)
+        .Concat(EnvironmentRegistry.MinAtarNames)
         .Order(StringComparer.Ordinal)
         .ToList();
-
-    /// <summary>The YAML text of a preset; names may use '-' for '_'.</summary>
-    public static string PresetYaml(string preset)
-    {
-        var name = preset.Replace('-', '_');
-        using var stream = typeof(ConfigLoader).Assembly.GetManifestResourceStream($"{ResourcePrefix}{name}.yaml")
-            ?? throw new ConfigException($"unknown preset '{preset}'; known: {string.Join(", ", Presets)}");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
 
     public static TrainingConfig Load(string? preset, string? file, IReadOnlyDictionary<string, string> environment, IEnumerable<string> overrides)
     {
         var layers = new LayeredYaml();
-        if (preset is not null) layers.AddYaml(PresetYaml(preset), $"preset {preset}");
+        if (preset is not null) AddPreset(layers, preset);
         if (file is not null) layers.AddFile(file);
         layers.AddEnvironment(environment);
         foreach (var assignment in overrides) layers.AddOverride(assignment);
         return layers.Build<TrainingConfig>().Validate();
+    }
+
+    /// <summary>A preset's layers; names may use '-' for '_'.</summary>
+    private static void AddPreset(LayeredYaml layers, string preset)
+    {
+        var name = preset.Replace('-', '_');
+        if (!Presets.Contains(name)) throw new ConfigException($"unknown preset '{preset}'; known: {string.Join(", ", Presets)}");
+        var source = $"preset {preset}";
+        if (!EnvironmentRegistry.MinAtarNames.Contains(name))
+        {
+            layers.AddYaml(ResourceText(name), source);
+            return;
+        }
+        layers.AddYaml(ResourceText(MinAtarPreset), source);
+        layers.AddYaml($"env:\n  name: {name}\n", source);
+    }
+
+    private static string ResourceText(string name)
+    {
+        using var stream = typeof(ConfigLoader).Assembly.GetManifestResourceStream($"{ResourcePrefix}{name}.yaml")!;
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     /// <summary>

@@ -31,6 +31,26 @@ public class PresetTests
     }
 
     [Theory]
+    [InlineData("asterix")]
+    [InlineData("freeway")]
+    [InlineData("seaquest")]
+    [InlineData("space-invaders")]
+    public void MinAtarPresetsShareOneConfigurationAndNameTheirGame(string game)
+    {
+        var none = new Dictionary<string, string>();
+        var config = ConfigLoader.Load(game, null, none, []);
+        var breakout = ConfigLoader.Load("breakout", null, none, []);
+
+        Assert.Equal(game.Replace('-', '_'), config.Env.Name);
+        Assert.Equal("breakout", breakout.Env.Name);
+        Assert.Equal(ConfigLoader.ToYaml(breakout), ConfigLoader.ToYaml(config with { Env = config.Env with { Name = "breakout" } }));
+    }
+
+    [Fact]
+    public void TheSharedMinAtarFileIsNotAPresetOfItsOwn() =>
+        Assert.Throws<ConfigException>(() => ConfigLoader.Load("minatar", null, new Dictionary<string, string>(), []));
+
+    [Theory]
     [InlineData("learner.batch_size=1", "learner.batch_size")]
     [InlineData("env.name=pong", "env.name")]
     [InlineData("optimizer.kind=rmsprop", "optimizer.kind")]
