@@ -14,7 +14,7 @@ export GLIBC_TUNABLES := glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: help deps build run test bench cluster clean
+.PHONY: help deps build run test bench minatar cluster clean
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -33,6 +33,11 @@ test: deps ## Build and run every test (unit, property, real-server integration)
 
 bench: build ## Run benchmark suites (BENCH=<suite> for one); results in bench/results/
 	$(CLI) bench $(if $(BENCH),--suite $(BENCH))
+
+OUT ?= runs/minatar
+SEED ?= 0
+minatar: build ## MinAtar results: a 1M-frame run per game, then a report and figure (OUT=dir SEED=N); again to continue
+	OUT=$(OUT) SEED=$(SEED) CONFIGURATION=$(CONFIGURATION) scripts/minatar.sh
 
 ACTORS ?= 2
 REANALYZERS ?= 1

@@ -4,6 +4,7 @@ using Spectre.Console;
 using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Embedded;
 using SpeedyZero.Training.Run;
+using SpeedyZero.Training.Setup;
 
 namespace SpeedyZero.Cli.Commands;
 
@@ -26,7 +27,7 @@ public static class TrainCommand
         var steps = new Option<long?>("--steps") { Description = "Environment steps to collect (run.env_steps)." };
         var seed = new Option<long?>("--seed") { Description = "Seed of every random stream (run.seed)." };
         var output = new Option<string?>("--out") { Description = "Folder that receives the run's folder (run.out, default runs/)." };
-        var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its last checkpoint (its config.yaml; --steps may extend it)." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its last checkpoint (its config.yaml; --steps may extend it). A finished run is left as it is (exit code 0)." };
         var progress = new Option<ProgressMode>("--progress")
         {
             Description = "Auto: live panel on a terminal, lines otherwise. Lines: a line every 10 s. Quiet: none.",
@@ -88,6 +89,15 @@ public static class TrainCommand
         {
             Console.Error.WriteLine($"speedyzero train: {e.Message}");
             return ExitCodes.Usage;
+        }
+
+        if (resume is not null && Checkpoint.LoadState(folder.CheckpointPath) is var state
+            && new TrainingSetup(config).IsFinished(state.EnvSteps, state.LearnerSteps))
+        {
+            // Nothing to continue: leave the run's files as they are (a script may resume every run it knows).
+            Console.WriteLine($"speedyzero train: {folder.Root} is finished ({state.EnvSteps:N0} of {config.Run.EnvSteps:N0} env steps, " +
+                $"{state.LearnerSteps:N0} learner steps); nothing to do. --steps N continues it to N env steps.");
+            return ExitCodes.Success;
         }
 
         var yaml = ConfigLoader.ToYaml(config);

@@ -161,6 +161,10 @@ public sealed class TrainingSetup
     public double DesiredLearnerSteps(long envSteps) =>
         Math.Max(0, envSteps - Config.Replay.WarmupTransitions) * Config.Learner.TrainRatio;
 
+    /// <summary>Whether a run at these counts is done: its env steps collected and its learner steps taken.</summary>
+    public bool IsFinished(long envSteps, long learnerSteps) =>
+        envSteps >= Config.Run.EnvSteps && learnerSteps >= DesiredLearnerSteps(Config.Run.EnvSteps);
+
     // MinAtar and Catch observations are 0/1 grids: one bit each in storage.
     private static bool IsBinary(IEnvironment environment) => environment.ObservationShape.IsGrid;
 }

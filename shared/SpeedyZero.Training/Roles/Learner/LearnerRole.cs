@@ -49,7 +49,7 @@ public sealed class LearnerRole(
         {
             var collected = clock.EnvSteps;
             var desired = setup.DesiredLearnerSteps(Math.Min(collected, totalEnvSteps));
-            if (collected >= totalEnvSteps && model.Step >= desired)
+            if (setup.IsFinished(collected, model.Step))
             {
                 break;
             }

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# make minatar: the MinAtar results, one 1M-frame run per game, one game after another, then one
+# report and figure of them all. Run it again to continue: each game's latest run folder with a
+# checkpoint is resumed (a finished one returns at once), a game without one starts.
+#   OUT=runs/minatar SEED=0 GAMES="breakout asterix freeway seaquest space_invaders" scripts/minatar.sh
+# SPEEDYZERO=path/to/speedyzero.dll runs another build (a copy that a rebuild will not touch).
+# Ctrl-C or SIGTERM: the running game checkpoints and the script stops with exit code 130.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+OUT=${OUT:-runs/minatar}
+SEED=${SEED:-0}
+GAMES=${GAMES:-"breakout asterix freeway seaquest space_invaders"}
+CONFIGURATION=${CONFIGURATION:-Release}
+DLL=${SPEEDYZERO:-"services/SpeedyZero.Cli/bin/$CONFIGURATION/net10.0/speedyzero.dll"}
+[[ -f "$DLL" ]] || { echo "make minatar: $DLL is missing; run 'make build' first" >&2; exit 3; }
+[[ "$SEED" =~ ^[0-9]+$ ]] || { echo "make minatar: SEED must be a non-negative integer, not '$SEED'" >&2; exit 2; }
+
+# The latest run folder of a game and seed that holds a checkpoint (names sort by start time).
+latest_run() {
+  local run
+  for run in $(ls -d "$OUT/$1/$1"-*-seed"$SEED" 2>/dev/null | sort -r); do
+    [[ -f "$run/checkpoint/state.json" ]] && { echo "$run"; return; }
+  done
+}
+
+# Runs the trainer in the background (where it ignores SIGINT) and hands it Ctrl-C or SIGTERM as
+# SIGTERM, then waits until it has checkpointed and exited.
+child=0
+trap '[[ $child != 0 ]] && kill -TERM "$child" 2>/dev/null' INT TERM
+train() {
+  dotnet "$DLL" train "$@" &
+  child=$!
+  local rc
+  while true; do
+    wait "$child"; rc=$?
+    kill -0 "$child" 2>/dev/null || break
+  done
+  child=0
+  return "$rc"
+}
+
+reports=()
+for game in $GAMES; do
+  run=$(latest_run "$game")
+  if [[ -n "$run" ]]; then
+    echo "make minatar: $game: continuing $run"
+    train --resume "$run"
+  else
+    echo "make minatar: $game: starting (seed $SEED, into $OUT/$game)"
+    train --preset "$game" --seed "$SEED" --out "$OUT/$game"
+  fi
+  rc=$?
+  case $rc in
+    0) ;;
+    130) echo "make minatar: stopped during $game; run it again to continue" >&2; exit 130 ;;
+    *) echo "make minatar: $game failed (exit code $rc)" >&2; exit "$rc" ;;
+  esac
+  reports+=(--run "$(latest_run "$game")")
+done
+
+dotnet "$DLL" report "${reports[@]}" --plot "$OUT/minatar.png"

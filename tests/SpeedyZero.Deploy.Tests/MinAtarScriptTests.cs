@@ -1,0 +1,53 @@
+namespace SpeedyZero.Deploy.Tests;
+
+/// <summary>
+/// `make minatar` (scripts/minatar.sh) on the small Catch game: it trains, reports and draws; run
+/// again, it finds the run finished, leaves its files as they were and reports again.
+/// </summary>
+public class MinAtarScriptTests
+{
+    [Fact]
+    public void The_script_trains_each_game_once_and_a_second_call_only_reports()
+    {
+        var bash = Tool.Require("bash", "apt-get install bash");
+        var output = Directory.CreateTempSubdirectory("speedyzero-minatar-script-");
+        try
+        {
+            var environment = new Dictionary<string, string?>
+            {
+                ["OUT"] = output.FullName,
+                ["GAMES"] = "catch",
+                ["SEED"] = "3",
+                ["CONFIGURATION"] = "Release",
+                ["OPENBLAS_NUM_THREADS"] = "1",
+            };
+
+            var first = Tool.Run(bash, [Repo.PathOf("scripts/minatar.sh")], environment: environment, timeoutSeconds: 300);
+
+            Assert.True(first.ExitCode == 0, first.Output);
+            Assert.Contains("catch: starting (seed 3", first.Output);
+            var run = Assert.Single(Directory.GetDirectories(Path.Combine(output.FullName, "catch")));
+            Assert.Matches(@"catch-\d{8}-\d{6}-seed3$", run);
+            var figure = new FileInfo(Path.Combine(output.FullName, "minatar.png"));
+            Assert.True(figure.Exists && figure.Length > 1000, first.Output);
+            var metrics = File.ReadAllText(Path.Combine(run, "metrics.jsonl"));
+            var config = File.ReadAllText(Path.Combine(run, "config.yaml"));
+            var state = File.ReadAllText(Path.Combine(run, "checkpoint", "state.json"));
+
+            var second = Tool.Run(bash, [Repo.PathOf("scripts/minatar.sh")], environment: environment, timeoutSeconds: 120);
+
+            Assert.True(second.ExitCode == 0, second.Output);
+            Assert.Contains($"catch: continuing {run}", second.Output);
+            Assert.Contains("is finished", second.Output);
+            Assert.Contains("seed 3", second.Output);
+            Assert.Equal(metrics, File.ReadAllText(Path.Combine(run, "metrics.jsonl")));
+            Assert.Equal(config, File.ReadAllText(Path.Combine(run, "config.yaml")));
+            Assert.Equal(state, File.ReadAllText(Path.Combine(run, "checkpoint", "state.json")));
+            Assert.Single(Directory.GetDirectories(Path.Combine(output.FullName, "catch")));
+        }
+        finally
+        {
+            output.Delete(recursive: true);
+        }
+    }
+}
