@@ -17,9 +17,9 @@ DLL=${SPEEDYZERO:-"services/SpeedyZero.Cli/bin/$CONFIGURATION/net10.0/speedyzero
 
 # The latest run folder of a game and seed that holds a checkpoint (names sort by start time).
 latest_run() {
-  local run
-  for run in $(ls -d "$OUT/$1/$1"-*-seed"$SEED" 2>/dev/null | sort -r); do
-    [[ -f "$run/checkpoint/state.json" ]] && { echo "$run"; return; }
+  local runs=("$OUT/$1/$1"-*-seed"$SEED") i
+  for ((i = ${#runs[@]} - 1; i >= 0; i--)); do
+    [[ -f "${runs[i]}/checkpoint/state.json" ]] && { echo "${runs[i]}"; return; }
   done
 }
 
