@@ -22,11 +22,11 @@ public static class EvalCommand
             var loaded = RunWeights.Load("eval", result.GetValue(run)!, result.GetValue(bestOption));
             if (loaded is null) return Task.FromResult(ExitCodes.Usage);
             using var evaluator = new EvaluatorRole(loaded.Setup, result.GetValue(episodes));
-            var returns = evaluator.Run(loaded.Weights, result.GetValue(seed), cancellationToken);
-            var mean = returns.Average();
-            var std = returns.StandardDeviation();
-            Console.WriteLine($"{loaded.Setup.Config.Env.Name}: greedy return {mean:0.##} ± {std:0.##} over {returns.Length} episodes " +
-                              $"({loaded.Describe()}; min {returns.Min():0.##}, max {returns.Max():0.##})");
+            var played = evaluator.Run(loaded.Weights, result.GetValue(seed), cancellationToken);
+            var returns = played.Returns;
+            Console.WriteLine($"{loaded.Setup.Config.Env.Name}: greedy return {returns.Average():0.##} ± {returns.StandardDeviation():0.##} " +
+                              $"over {played.Count} episodes ({loaded.Describe()}; min {returns.Min():0.##}, max {returns.Max():0.##}; " +
+                              $"mean length {played.MeanLength:0} steps)");
             return Task.FromResult(ExitCodes.Success);
         });
         return command;

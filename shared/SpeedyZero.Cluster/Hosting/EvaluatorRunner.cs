@@ -45,11 +45,12 @@ public static class EvaluatorRunner
 
                 version = newer.Version;
                 evaluated = newer.Version;
-                var returns = evaluator.Run(newer.Weights, (ulong)host.Config.Run.Seed + 1_000_003, token);
-                episodes.Inc(returns.Length);
-                episodeReturn.Set(returns.Average());
-                host.Logger.LogInformation("Evaluation at weights version {Version}: mean return {Return:0.0} over {Episodes} episodes",
-                    newer.Version, returns.Average(), returns.Length);
+                var played = evaluator.Run(newer.Weights, (ulong)host.Config.Run.Seed + 1_000_003, token);
+                episodes.Inc(played.Count);
+                episodeReturn.Set(played.Returns.Average());
+                host.Logger.LogInformation(
+                    "Evaluation at weights version {Version}: mean return {Return:0.0} over {Episodes} episodes, mean length {Length:0} steps",
+                    newer.Version, played.Returns.Average(), played.Count, played.MeanLength);
             }
         }, cancellationToken);
     }

@@ -362,10 +362,17 @@ public sealed record EvalSection
     /// <summary>Mean greedy return that counts as solved (drawn on the curves; the summary reports when it was first reached).</summary>
     public double? SolvedReturn { get; init; }
 
+    /// <summary>
+    /// Ends a greedy episode after this many steps (its return so far counts); none: only the environment's own end.
+    /// Bounds an evaluation's time in games without a step limit (MinAtar breakout), where a strong agent plays on.
+    /// </summary>
+    public int? MaxEpisodeSteps { get; init; }
+
     public void Validate()
     {
         Check.That(Every >= 1, "eval.every", "must be at least 1");
         Check.That(Episodes >= 1, "eval.episodes", "must be at least 1");
+        Check.That(MaxEpisodeSteps is null or >= 1, "eval.max_episode_steps", "must be at least 1");
     }
 }
 

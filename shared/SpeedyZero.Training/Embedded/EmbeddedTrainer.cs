@@ -69,16 +69,16 @@ public sealed class EmbeddedTrainer(TrainRequest request)
 
         void Evaluate(EvaluationRequest request)
         {
-            var returns = evaluator.Run(request.Weights, evaluationSeed, stop.Token);
+            var played = evaluator.Run(request.Weights, evaluationSeed, stop.Token);
             var step = request.LearnerStep;
-            var result = new EvaluationResult(step, request.EnvSteps, returns);
+            var result = new EvaluationResult(step, request.EnvSteps, played.Returns);
             stats.RecordEvaluation(result);
             best.Offer(result, request.Weights);
             log.Write("eval",
             [
                 new("learner_steps", step), new("env_steps", result.EnvSteps), new("return_mean", result.Mean),
                 new("return_std", result.StandardDeviation), new("return_min", result.Min), new("return_max", result.Max),
-                new("episodes", result.Returns.Count),
+                new("episodes", result.Returns.Count), new("length_mean", played.MeanLength), new("length_max", played.Lengths.Max()),
             ]);
         }
 

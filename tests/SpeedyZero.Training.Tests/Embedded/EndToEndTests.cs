@@ -24,6 +24,12 @@ public class EndToEndTests
         Assert.NotEmpty(learner);
         Assert.All(learner, r => Assert.True(double.IsFinite(r.Get("loss_total")!.Value), "losses are finite"));
         var progress = records.Where(r => r.Kind == "progress").ToList();
+        Assert.All(records.Where(r => r.Kind == "eval"), r =>
+        {
+            // Episode lengths are recorded, bounded by env.max_episode_steps.
+            Assert.InRange(r.Get("length_mean")!.Value, 1, 100);
+            Assert.InRange(r.Get("length_max")!.Value, r.Get("length_mean")!.Value, 100);
+        });
         Assert.Contains(records, r => r.Kind == "eval");
         var baseline = Assert.Single(records, r => r.Kind == "baseline");
         Assert.Equal(RandomPolicyReference.Episodes, baseline.Get("episodes"));

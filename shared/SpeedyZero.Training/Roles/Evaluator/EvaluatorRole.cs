@@ -7,7 +7,7 @@ namespace SpeedyZero.Training.Roles.Evaluator;
 
 /// <summary>
 /// Greedy evaluation: plays eval.episodes episodes at once with given weights, no root noise,
-/// always the most visited action, and returns each episode's return.
+/// always the most visited action, and returns each episode's return and length.
 /// </summary>
 public sealed class EvaluatorRole : IDisposable
 {
@@ -28,8 +28,12 @@ public sealed class EvaluatorRole : IDisposable
         outputs = new InferenceBuffers(model.Shape, this.episodes);
     }
 
-    /// <summary>Returns of <c>eval.episodes</c> greedy episodes with <paramref name="weights"/>, environments seeded from <paramref name="seed"/>.</summary>
-    public double[] Run(byte[] weights, ulong seed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns and lengths of <c>eval.episodes</c> greedy episodes with <paramref name="weights"/>, environments seeded
+    /// from <paramref name="seed"/>. An episode cut at <c>eval.max_episode_steps</c>, or by cancellation, counts what it
+    /// had played so far.
+    /// </summary>
+    public GreedyEpisodes Run(byte[] weights, ulong seed, CancellationToken cancellationToken)
     {
         model.ImportWeights(weights);
         var environments = setup.CreateVectorEnvironment(episodes);
@@ -41,12 +45,13 @@ public sealed class EvaluatorRole : IDisposable
         for (var i = 0; i < episodes; i++) stacks.Reset(i, buffers.Observation(i));
 
         var returns = new double[episodes];
-        var finished = new bool[episodes];
+        var lengths = new int[episodes];
         var active = Enumerable.Range(0, episodes).ToArray();
         var activeCount = episodes;
         var input = new float[episodes * stacks.StackSize];
         var actions = new int[episodes];
         var searchSeed = seed;
+        var maxSteps = setup.Config.Eval.MaxEpisodeSteps ?? int.MaxValue;
 
         while (activeCount > 0 && !cancellationToken.IsCancellationRequested)
         {
@@ -71,20 +76,22 @@ public sealed class EvaluatorRole : IDisposable
                 if (buffers.Ends[i] == EnvEnd.None)
                 {
                     returns[i] += buffers.Rewards[i];
+                    lengths[i]++;
+                    if (lengths[i] >= maxSteps) continue;
                     stacks.Push(i, buffers.Observation(i));
                     active[still++] = i;
                 }
                 else
                 {
                     returns[i] = buffers.EpisodeReturns[i];
-                    finished[i] = true;
+                    lengths[i] = buffers.EpisodeLengths[i];
                 }
             }
 
             activeCount = still;
         }
 
-        return returns;
+        return new GreedyEpisodes(returns, lengths);
     }
 
     public void Dispose()
