@@ -1,3 +1,4 @@
+using SpeedyZero.Core.Environments;
 using SpeedyZero.Training.Roles.Evaluator;
 using SpeedyZero.Training.Setup;
 using SpeedyZero.Training.Tests.Embedded;
@@ -9,13 +10,9 @@ public sealed class EvaluatorRoleTests
     [Fact]
     public void Reports_each_episode_s_return_and_length()
     {
+        var played = PlayFresh("cartpole", seed: 11, "eval.episodes=3", "env.max_episode_steps=40");
+
         // CartPole pays 1 per step, so an episode's return is its length; the step limit bounds both.
-        var setup = new TrainingSetup(TrainerRuns.Config("cartpole", [.. TrainerRuns.Tiny, "eval.episodes=3", "env.max_episode_steps=40"]));
-        using var model = setup.CreateModel();
-        using var evaluator = new EvaluatorRole(setup);
-
-        var played = evaluator.Run(model.ExportWeights(), seed: 11, CancellationToken.None);
-
         Assert.Equal(3, played.Count);
         Assert.Equal(played.Returns, played.Lengths.Select(n => (double)n));
         Assert.All(played.Lengths, n => Assert.InRange(n, 1, 40));
@@ -25,27 +22,28 @@ public sealed class EvaluatorRoleTests
     [Fact]
     public void Catch_episodes_last_until_the_ball_reaches_the_paddle_row()
     {
-        var setup = new TrainingSetup(TrainerRuns.Config("catch", [.. TrainerRuns.Tiny, "eval.episodes=4"]));
-        using var model = setup.CreateModel();
-        using var evaluator = new EvaluatorRole(setup);
+        var played = PlayFresh("catch", seed: 5, "eval.episodes=4");
 
-        var played = evaluator.Run(model.ExportWeights(), seed: 5, CancellationToken.None);
-
-        Assert.All(played.Lengths, n => Assert.Equal(Core.Environments.Catch.DefaultRows - 1, n));
+        Assert.All(played.Lengths, n => Assert.Equal(Catch.DefaultRows - 1, n));
         Assert.All(played.Returns, r => Assert.True(r is 1 or -1, $"catch return {r}"));
     }
 
     [Fact]
     public void Eval_max_episode_steps_ends_episodes_early_and_keeps_their_return()
     {
-        var setup = new TrainingSetup(TrainerRuns.Config("cartpole", [.. TrainerRuns.Tiny, "eval.episodes=3", "eval.max_episode_steps=5"]));
-        using var model = setup.CreateModel();
-        using var evaluator = new EvaluatorRole(setup);
-
-        var played = evaluator.Run(model.ExportWeights(), seed: 11, CancellationToken.None);
+        var played = PlayFresh("cartpole", seed: 11, "eval.episodes=3", "eval.max_episode_steps=5");
 
         // A fresh network cannot fail CartPole within 5 steps (the pole needs more to fall).
         Assert.All(played.Lengths, n => Assert.Equal(5, n));
         Assert.All(played.Returns, r => Assert.Equal(5.0, r));
+    }
+
+    // Greedy episodes of a freshly initialised tiny network of the preset.
+    private static GreedyEpisodes PlayFresh(string preset, ulong seed, params string[] overrides)
+    {
+        var setup = new TrainingSetup(TrainerRuns.Config(preset, [.. TrainerRuns.Tiny, .. overrides]));
+        using var model = setup.CreateModel();
+        using var evaluator = new EvaluatorRole(setup);
+        return evaluator.Run(model.ExportWeights(), seed, CancellationToken.None);
     }
 }
