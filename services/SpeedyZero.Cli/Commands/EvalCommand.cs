@@ -22,7 +22,16 @@ public static class EvalCommand
             var loaded = RunWeights.Load("eval", result.GetValue(run)!, result.GetValue(bestOption));
             if (loaded is null) return Task.FromResult(ExitCodes.Usage);
             using var evaluator = new EvaluatorRole(loaded.Setup, result.GetValue(episodes));
-            var played = evaluator.Run(loaded.Weights, result.GetValue(seed), cancellationToken);
+            GreedyEpisodes played;
+            try
+            {
+                played = evaluator.Run(loaded.Weights, result.GetValue(seed), cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return Task.FromResult(ExitCodes.Interrupted);
+            }
+
             var returns = played.Returns;
             Console.WriteLine($"{loaded.Setup.Config.Env.Name}: greedy return {returns.Average():0.##} ± {returns.StandardDeviation():0.##} " +
                               $"over {played.Count} episodes ({loaded.Describe()}; min {returns.Min():0.##}, max {returns.Max():0.##}; " +

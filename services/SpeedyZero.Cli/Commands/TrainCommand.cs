@@ -92,7 +92,7 @@ public static class TrainCommand
         }
 
         if (resume is not null && Checkpoint.LoadState(folder.CheckpointPath) is var state
-            && new TrainingSetup(config).IsFinished(state.EnvSteps, state.LearnerSteps))
+            && RunCompletion.IsFinished(new TrainingSetup(config), folder, state))
         {
             // Nothing to continue: leave the run's files as they are (a script may resume every run it knows).
             Console.WriteLine($"speedyzero train: {folder.Root} is finished ({state.EnvSteps:N0} of {config.Run.EnvSteps:N0} env steps, " +

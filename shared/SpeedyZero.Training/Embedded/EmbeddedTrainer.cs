@@ -147,8 +147,15 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         if (failure is null && !cancellationToken.IsCancellationRequested)
         {
             evaluations.Drain();
-            Evaluate(new EvaluationRequest(learnerModel.Step, clock.EnvSteps, learnerModel.ExportWeights()));
-            SaveCheckpoint(learnerModel.Step);
+            try
+            {
+                Evaluate(new EvaluationRequest(learnerModel.Step, clock.EnvSteps, learnerModel.ExportWeights()));
+                SaveCheckpoint(learnerModel.Step);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Stopped during the final evaluation: the checkpoint below keeps the run, and a resume plays it again.
+            }
         }
 
         stop.Cancel();

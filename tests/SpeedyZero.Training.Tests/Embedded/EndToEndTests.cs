@@ -77,6 +77,29 @@ public class EndToEndTests
         Assert.Equal(config with { Run = config.Run with { EnvSteps = 500 } }, resumedConfig, new ConfigEquality());
     }
 
+    [Fact]
+    public void A_run_stopped_during_its_final_evaluation_plays_it_when_resumed()
+    {
+        var config = TrainerRuns.Config("catch", [.. TrainerRuns.Tiny, "run.env_steps=200", "learner.checkpoint_every=20"]);
+        var (first, folder) = TrainerRuns.Train(config);
+        var state = Checkpoint.LoadState(folder.CheckpointPath);
+        var setup = new Setup.TrainingSetup(config);
+        Assert.True(RunCompletion.IsFinished(setup, folder, state), "a run that ended normally is finished");
+
+        // As if stopped during the final evaluation: its steps are done, its last evaluation line is missing.
+        var lines = File.ReadAllLines(folder.MetricsPath).ToList();
+        lines.RemoveAt(lines.FindLastIndex(l => l.Contains("\"kind\":\"eval\"")));
+        File.WriteAllLines(folder.MetricsPath, lines);
+        Assert.False(RunCompletion.IsFinished(setup, folder, state), "without its final evaluation the run is not finished");
+
+        var (second, _) = TrainerRuns.Train(config, folder, resume: true);
+
+        Assert.Equal((first.EnvSteps, first.LearnerSteps), (second.EnvSteps, second.LearnerSteps));
+        var finalEvaluation = RunReport.EvaluationsIn(MetricsLog.Read(folder.MetricsPath))[^1];
+        Assert.Equal(state.LearnerSteps, finalEvaluation.LearnerSteps);
+        Assert.True(RunCompletion.IsFinished(setup, folder, Checkpoint.LoadState(folder.CheckpointPath)));
+    }
+
     // Records compare lists by reference; compare configurations through their YAML form.
     private sealed class ConfigEquality : IEqualityComparer<Training.Config.TrainingConfig>
     {

@@ -38,6 +38,16 @@ public sealed class EvaluatorRoleTests
         Assert.All(played.Returns, r => Assert.Equal(5.0, r));
     }
 
+    [Fact]
+    public void A_cancelled_evaluation_is_not_a_result()
+    {
+        var setup = new TrainingSetup(TrainerRuns.Config("cartpole", [.. TrainerRuns.Tiny]));
+        using var model = setup.CreateModel();
+        using var evaluator = new EvaluatorRole(setup);
+
+        Assert.Throws<OperationCanceledException>(() => evaluator.Run(model.ExportWeights(), 11, new CancellationToken(canceled: true)));
+    }
+
     // Greedy episodes of a freshly initialised tiny network of the preset.
     private static GreedyEpisodes PlayFresh(string preset, ulong seed, params string[] overrides)
     {

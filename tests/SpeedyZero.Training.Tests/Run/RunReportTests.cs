@@ -19,7 +19,7 @@ public class RunReportTests
             "{\"time_s\":1.0,\"kind\":\"eval\",\"env_steps\":1000,\"return_mean\":2.5,\"return_std\":1.5}",
             "{\"time_s\":2.5,\"kind\":\"eval\",\"env_steps\":3000,\"return_mean\":9.0,\"return_std\":2.0}",
             "{\"time_s\":2.6,\"kind\":\"progress\",\"env_steps\":3100}",
-            "{\"time_s\":2.1,\"kind\":\"eval\",\"env_steps\":2500,\"return_mean\":4.0,\"return_std\":1.0,\"episodes\":10}",
+            "{\"time_s\":2.1,\"kind\":\"eval\",\"env_steps\":2500,\"learner_steps\":250,\"return_mean\":4.0,\"return_std\":1.0,\"episodes\":10}",
             "{\"time_s\":2.2,\"kind\":\"progress\",\"env_steps\":2600}",
         ]);
         return root;
@@ -37,8 +37,8 @@ public class RunReportTests
         Assert.Equal([1000L, 2500L], report.Evaluations.Select(e => e.EnvSteps)); // the 9.0 at 3000 was superseded
         Assert.Equal(2600, report.EnvSteps);
         Assert.Equal(2.2, report.ElapsedSeconds);
-        Assert.Equal(new EvaluationPoint(2500, 4.0, 1.0, 10), report.Last);
-        Assert.Equal(0, report.Evaluations[0].Episodes); // a line without the count
+        Assert.Equal(new EvaluationPoint(2500, 250, 4.0, 1.0, 10), report.Last);
+        Assert.Equal((0, 0L), (report.Evaluations[0].Episodes, report.Evaluations[0].LearnerSteps)); // a line without the counts
         Assert.Equal(4.0, report.Best!.Mean);
         Assert.Equal(0.35, report.RandomReturn);
         Assert.Null(report.FirstSolved); // breakout has no solved return

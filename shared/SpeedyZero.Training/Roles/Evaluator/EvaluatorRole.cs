@@ -30,8 +30,8 @@ public sealed class EvaluatorRole : IDisposable
 
     /// <summary>
     /// Returns and lengths of <c>eval.episodes</c> greedy episodes with <paramref name="weights"/>, environments seeded
-    /// from <paramref name="seed"/>. An episode cut at <c>eval.max_episode_steps</c>, or by cancellation, counts what it
-    /// had played so far.
+    /// from <paramref name="seed"/>. An episode cut at <c>eval.max_episode_steps</c> counts what it had played so far.
+    /// Cancellation throws <see cref="OperationCanceledException"/>: an evaluation cut short is not a result.
     /// </summary>
     public GreedyEpisodes Run(byte[] weights, ulong seed, CancellationToken cancellationToken)
     {
@@ -91,6 +91,7 @@ public sealed class EvaluatorRole : IDisposable
             activeCount = still;
         }
 
+        cancellationToken.ThrowIfCancellationRequested();
         return new GreedyEpisodes(returns, lengths);
     }
 
