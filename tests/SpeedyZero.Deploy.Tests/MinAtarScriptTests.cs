@@ -22,7 +22,8 @@ public class MinAtarScriptTests
                 ["OPENBLAS_NUM_THREADS"] = "1",
             };
 
-            var first = Tool.Run(bash, [Repo.PathOf("scripts/minatar.sh")], environment: environment, timeoutSeconds: 300);
+            // 3.5-4 min beside a training run using both cores; test projects also run side by side.
+            var first = Tool.Run(bash, [Repo.PathOf("scripts/minatar.sh")], environment: environment, timeoutSeconds: 600);
 
             Assert.True(first.ExitCode == 0, first.Output);
             Assert.Contains("catch: starting (seed 3", first.Output);
