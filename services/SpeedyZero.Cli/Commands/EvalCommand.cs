@@ -25,7 +25,8 @@ public static class EvalCommand
             GreedyEpisodes played;
             try
             {
-                played = evaluator.Run(loaded.Weights, result.GetValue(seed), cancellationToken);
+                played = EvaluationProgressDisplay.Show($"{loaded.Setup.Config.Env.Name} greedy episodes",
+                    progress => evaluator.Run(loaded.Weights, result.GetValue(seed), cancellationToken, progress));
             }
             catch (OperationCanceledException)
             {

@@ -201,7 +201,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         var config = setup.Config;
         var title = $"SpeedyZero · {config.Env.Name} · seed {config.Run.Seed}";
         var mode = request.Progress == ProgressMode.Auto
-            ? (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected ? ProgressMode.Auto : ProgressMode.Lines)
+            ? (ProgressView.IsLiveTerminal ? ProgressMode.Auto : ProgressMode.Lines)
             : request.Progress;
         var started = Stopwatch.StartNew();
         var lastLog = TimeSpan.Zero;

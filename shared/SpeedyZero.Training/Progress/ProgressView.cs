@@ -9,6 +9,9 @@ namespace SpeedyZero.Training.Progress;
 /// </summary>
 public static class ProgressView
 {
+    /// <summary>Whether output goes to a terminal that can redraw a live display (not a log file, a pipe or CI).</summary>
+    public static bool IsLiveTerminal => AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+
     public static IRenderable Render(string title, ProgressSnapshot s)
     {
         var fraction = Math.Clamp((double)s.EnvSteps / s.TotalEnvSteps, 0, 1);

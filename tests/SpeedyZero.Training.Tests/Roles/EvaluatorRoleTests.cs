@@ -39,6 +39,23 @@ public sealed class EvaluatorRoleTests
     }
 
     [Fact]
+    public void Progress_counts_every_step_until_the_longest_episode_ends()
+    {
+        var setup = new TrainingSetup(TrainerRuns.Config("cartpole", [.. TrainerRuns.Tiny, "eval.episodes=4", "env.max_episode_steps=40"]));
+        using var model = setup.CreateModel();
+        using var evaluator = new EvaluatorRole(setup);
+        var reports = new List<EvaluationProgress>();
+
+        var played = evaluator.Run(model.ExportWeights(), 11, CancellationToken.None, new Recorder(reports));
+
+        // One report per lock-step until the longest episode ends; after step k, the episodes of at most k steps have ended.
+        Assert.Equal(played.Lengths.Max(), reports.Count);
+        Assert.Equal(Enumerable.Range(1, reports.Count), reports.Select(r => r.Steps));
+        Assert.All(reports, r => Assert.Equal(4, r.Episodes));
+        Assert.All(reports, r => Assert.Equal(played.Lengths.Count(n => n <= r.Steps), r.Finished));
+    }
+
+    [Fact]
     public void A_cancelled_evaluation_is_not_a_result()
     {
         var setup = new TrainingSetup(TrainerRuns.Config("cartpole", [.. TrainerRuns.Tiny]));
@@ -46,6 +63,12 @@ public sealed class EvaluatorRoleTests
         using var evaluator = new EvaluatorRole(setup);
 
         Assert.Throws<OperationCanceledException>(() => evaluator.Run(model.ExportWeights(), 11, new CancellationToken(canceled: true)));
+    }
+
+    // Synchronous, unlike Progress<T>, which posts to a synchronisation context.
+    private sealed class Recorder(List<EvaluationProgress> reports) : IProgress<EvaluationProgress>
+    {
+        public void Report(EvaluationProgress value) => reports.Add(value);
     }
 
     // Greedy episodes of a freshly initialised tiny network of the preset.

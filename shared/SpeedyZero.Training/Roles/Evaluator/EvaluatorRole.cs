@@ -32,8 +32,9 @@ public sealed class EvaluatorRole : IDisposable
     /// Returns and lengths of <c>eval.episodes</c> greedy episodes with <paramref name="weights"/>, environments seeded
     /// from <paramref name="seed"/>. An episode cut at <c>eval.max_episode_steps</c> counts what it had played so far.
     /// Cancellation throws <see cref="OperationCanceledException"/>: an evaluation cut short is not a result.
+    /// <paramref name="progress"/>, when given, hears after every lock-step, on the calling thread.
     /// </summary>
-    public GreedyEpisodes Run(byte[] weights, ulong seed, CancellationToken cancellationToken)
+    public GreedyEpisodes Run(byte[] weights, ulong seed, CancellationToken cancellationToken, IProgress<EvaluationProgress>? progress = null)
     {
         model.ImportWeights(weights);
         var environments = setup.CreateVectorEnvironment(episodes);
@@ -52,6 +53,7 @@ public sealed class EvaluatorRole : IDisposable
         var actions = new int[episodes];
         var searchSeed = seed;
         var maxSteps = setup.Config.Eval.MaxEpisodeSteps ?? int.MaxValue;
+        var steps = 0;
 
         while (activeCount > 0 && !cancellationToken.IsCancellationRequested)
         {
@@ -89,6 +91,7 @@ public sealed class EvaluatorRole : IDisposable
             }
 
             activeCount = still;
+            progress?.Report(new EvaluationProgress(++steps, episodes - activeCount, episodes));
         }
 
         cancellationToken.ThrowIfCancellationRequested();
