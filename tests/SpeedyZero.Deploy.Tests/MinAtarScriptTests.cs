@@ -45,10 +45,31 @@ public class MinAtarScriptTests
             Assert.Equal(config, File.ReadAllText(Path.Combine(run, "config.yaml")));
             Assert.Equal(state, File.ReadAllText(Path.Combine(run, "checkpoint", "state.json")));
             Assert.Single(Directory.GetDirectories(Path.Combine(output.FullName, "catch")));
+
+            PlayTheFinishedRun(run);
         }
         finally
         {
             output.Delete(recursive: true);
         }
+    }
+
+    // What a user does next: `speedyzero eval` plays the run's weights; weights that do not fit its network are a clear error.
+    private static void PlayTheFinishedRun(string run)
+    {
+        var dotnet = Tool.Require("dotnet", "install the .NET SDK (scripts/deps.sh)");
+        var cli = Repo.PathOf("services/SpeedyZero.Cli/bin/Release/net10.0/speedyzero.dll");
+
+        var played = Tool.Run(dotnet, [cli, "eval", "--run", run, "--best", "--episodes", "3"], timeoutSeconds: 120);
+
+        Assert.True(played.ExitCode == 0, played.Output);
+        Assert.Matches(@"catch: greedy return -?[\d.]+ ± [\d.]+ over 3 episodes \(best weights, learner step \d+", played.Output);
+
+        File.WriteAllBytes(Path.Combine(run, "best.weights"), new byte[64]);
+        var refused = Tool.Run(dotnet, [cli, "eval", "--run", run, "--best"], timeoutSeconds: 120);
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.Contains("best.weights does not load into the network", refused.Output);
+        Assert.DoesNotContain("Unhandled exception", refused.Output);
     }
 }

@@ -1,3 +1,4 @@
+using SpeedyZero.Engine;
 using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Run;
 using SpeedyZero.Training.Setup;
@@ -38,8 +39,19 @@ internal sealed record RunWeights(TrainingSetup Setup, byte[] Weights, long Lear
         }
 
         using var model = setup.CreateModel();
-        if (best) model.ImportWeights(File.ReadAllBytes(folder.BestWeightsPath));
-        else Checkpoint.LoadModel(folder.CheckpointPath, model);
+        try
+        {
+            if (best) model.ImportWeights(File.ReadAllBytes(folder.BestWeightsPath));
+            else Checkpoint.LoadModel(folder.CheckpointPath, model);
+        }
+        catch (Exception e) when (e is EngineException or InvalidDataException)
+        {
+            // Typically weights saved by an older engine whose network differs from the one config.yaml builds now.
+            Console.Error.WriteLine($"speedyzero {command}: {(best ? folder.BestWeightsPath : folder.CheckpointPath)} does not load into " +
+                                    $"the network {folder.ConfigPath} describes: {e.Message}");
+            return null;
+        }
+
         var step = best ? new BestWeights(folder).Best?.LearnerSteps ?? model.Step : model.Step;
         return new RunWeights(setup, model.ExportWeights(), step, best);
     }
