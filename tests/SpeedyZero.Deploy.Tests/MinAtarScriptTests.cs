@@ -64,6 +64,8 @@ public class MinAtarScriptTests
 
         Assert.True(played.ExitCode == 0, played.Output);
         Assert.Matches(@"catch: greedy return -?[\d.]+ ± [\d.]+ over 3 episodes \(best weights, learner step \d+", played.Output);
+        // Redirected output is a log: the result line, not a last progress line that says the same just before it.
+        Assert.DoesNotContain("3 of 3 episodes ended", played.Output);
 
         File.WriteAllBytes(Path.Combine(run, "best.weights"), new byte[64]);
         var refused = Tool.Run(dotnet, [cli, "eval", "--run", run, "--best"], timeoutSeconds: 120);

@@ -15,7 +15,9 @@ public static class EvaluationProgressDisplay
     {
         if (!ProgressView.IsLiveTerminal)
         {
-            return evaluate(new Throttled(TimeSpan.FromSeconds(10), (elapsed, p) => Console.WriteLine($"[{elapsed:hh\\:mm\\:ss}] {Describe(title, p)}")));
+            // The result line follows the last report at once, so a log skips it.
+            return evaluate(new Throttled(TimeSpan.FromSeconds(10), showLast: false,
+                (elapsed, p) => Console.WriteLine($"[{elapsed:hh\\:mm\\:ss}] {Describe(title, p)}")));
         }
 
         return AnsiConsole.Progress()
@@ -23,7 +25,7 @@ public static class EvaluationProgressDisplay
             .Start(context =>
             {
                 var task = context.AddTask(Markup.Escape(title));
-                return evaluate(new Throttled(TimeSpan.FromMilliseconds(200), (_, p) =>
+                return evaluate(new Throttled(TimeSpan.FromMilliseconds(200), showLast: true, (_, p) =>
                 {
                     task.MaxValue = p.Episodes;
                     task.Value = p.Finished;
@@ -35,15 +37,17 @@ public static class EvaluationProgressDisplay
     private static string Describe(string title, EvaluationProgress p) =>
         $"{title}: step {p.Steps:N0}, {p.Finished} of {p.Episodes} episodes ended";
 
-    // The evaluator reports every lock-step; the display takes one report per interval, and the last one.
-    private sealed class Throttled(TimeSpan every, Action<TimeSpan, EvaluationProgress> show) : IProgress<EvaluationProgress>
+    // The evaluator reports every lock-step; the display takes one report per interval, and the last one if asked
+    // (a bar must reach its end).
+    private sealed class Throttled(TimeSpan every, bool showLast, Action<TimeSpan, EvaluationProgress> show) : IProgress<EvaluationProgress>
     {
         private readonly Stopwatch clock = Stopwatch.StartNew();
         private TimeSpan last;
 
         public void Report(EvaluationProgress value)
         {
-            if (clock.Elapsed - last < every && value.Finished < value.Episodes) return;
+            var isLast = value.Finished == value.Episodes;
+            if (isLast ? !showLast : clock.Elapsed - last < every) return;
             last = clock.Elapsed;
             show(last, value);
         }
