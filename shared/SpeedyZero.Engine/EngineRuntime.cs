@@ -49,6 +49,25 @@ public static class EngineRuntime
     /// <summary>Calls a native function that does nothing: the cost of crossing the boundary.</summary>
     public static void EmptyCall() => NativeStatus.Check(NativeMethods.Noop(), "noop");
 
+    /// <summary>
+    /// Convolution primitives this process built on oneDNN's reference kernel, ~1000x slower than
+    /// its jit kernels: 0 unless the engine's activation layouts miss every jit kernel of this CPU.
+    /// </summary>
+    public static long OnednnReferenceConvolutions
+    {
+        get
+        {
+            EnsureLoaded();
+            long count;
+            unsafe
+            {
+                NativeStatus.Check(NativeMethods.OnednnReferenceConvolutions(&count), "onednn reference convolutions");
+            }
+
+            return count;
+        }
+    }
+
     /// <summary>True when the engine was built against a CUDA libtorch and sees a device.</summary>
     public static bool CudaAvailable
     {

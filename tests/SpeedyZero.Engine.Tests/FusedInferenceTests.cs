@@ -63,6 +63,19 @@ public class FusedInferenceTests
         Assert.Equal(Run(other, batchSize, seed: 3), Run(fused, batchSize, seed: 3));
     }
 
+    // The engine's fixed activation layouts must reach one of oneDNN's jit kernels on whatever CPU
+    // runs this: a layout the CPU's kernels do not take (16-channel blocks on an AVX2 CPU) leaves
+    // the reference conv, ~3000x slower, and a training run that seems to hang.
+    [Theory]
+    [InlineData("grid", 256)]
+    [InlineData("image", 70)]
+    public void LargeBatchConvolutionsRunOnJitKernels(string family, int batchSize)
+    {
+        using var model = EfficientZeroModel.Create(TestModels.Family(family));
+        Run(model, batchSize, seed: 7);
+        Assert.Equal(0, EngineRuntime.OnednnReferenceConvolutions);
+    }
+
     private static void AssertSameInference(EfficientZeroModel a, EfficientZeroModel b, int batchSize, int seed)
     {
         var expected = Run(b, batchSize, seed);

@@ -8,7 +8,7 @@ internal static partial class NativeMethods
     public const string Library = "speedyzero_engine";
 
     /// <summary>The ABI version these bindings were written against.</summary>
-    public const int AbiVersion = 2;
+    public const int AbiVersion = 3;
 
     [LibraryImport(Library, EntryPoint = "sz_abi_version")]
     public static partial int AbiVersionOfLibrary();
@@ -24,6 +24,9 @@ internal static partial class NativeMethods
 
     [LibraryImport(Library, EntryPoint = "sz_noop")]
     public static partial int Noop();
+
+    [LibraryImport(Library, EntryPoint = "sz_onednn_reference_convolutions")]
+    public static unsafe partial int OnednnReferenceConvolutions(long* count);
 
     [LibraryImport(Library, EntryPoint = "sz_cuda_available")]
     public static unsafe partial int CudaAvailable(int* available);

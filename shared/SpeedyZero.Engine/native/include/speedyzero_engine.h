@@ -35,6 +35,10 @@ SZ_EXPORT int32_t sz_get_num_threads(int32_t* threads);
 /* Does nothing: measures the cost of a call across the boundary. */
 SZ_EXPORT int32_t sz_noop(void);
 
+/* Convolution primitives this process built on oneDNN's reference (non-jit) kernel: 0 on a CPU
+ * whose jit kernels the engine's layouts reach; each one is ~1000x slower than a jit conv. */
+SZ_EXPORT int32_t sz_onednn_reference_convolutions(int64_t* count);
+
 /* 1 when this library was built against a CUDA libtorch and a device is visible. */
 SZ_EXPORT int32_t sz_cuda_available(int32_t* available);
 

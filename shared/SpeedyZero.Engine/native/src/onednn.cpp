@@ -1,6 +1,8 @@
 #include "onednn.h"
 
+#include <atomic>
 #include <mutex>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -12,7 +14,10 @@ namespace sz {
 
 namespace {
 bool onednn_flag = true;
+std::atomic<int64_t> reference_convolutions{0};
 }  // namespace
+
+int64_t onednn_reference_convolutions() { return reference_convolutions.load(); }
 
 #ifdef SZ_HAVE_ONEDNN
 bool onednn_compiled() { return true; }
@@ -83,12 +88,27 @@ dnnl::stream& stream() {
   return s;
 }
 
-// Activation layout: oneDNN's blocked nChw16c (nChw8c, plain NCHW for channel counts it does not
-// divide). With format "any", oneDNN 2.6 picks NHWC and its brgconv kernels on this AVX-512
-// machine, measured slower than the blocked jit kernels (docs/engine-runtime.md).
-tag activation_tag(int64_t channels) {
-  return channels % 16 == 0 ? tag::aBcd16b : channels % 8 == 0 ? tag::aBcd8b : tag::abcd;
+// The channel block of oneDNN's direct jit convs on this CPU: 16 floats (a zmm register) with
+// AVX-512, 8 (a ymm or two xmm) below it. A block the CPU's kernels do not take leaves only the
+// reference conv, about 3000x slower (6.6 s for a batch-256 3x3 conv on an AVX2 machine).
+int64_t channel_block() {
+  static const int64_t block = [] {
+    const auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
+    const auto avx512 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core);
+    return (isa & avx512) == avx512 ? int64_t{16} : int64_t{8};
+  }();
+  return block;
 }
+
+// Activation layout: oneDNN's blocked nChw16c on AVX-512, nChw8c below (plain NCHW for channel
+// counts the block does not divide). With format "any", oneDNN 2.6 picks NHWC and its brgconv
+// kernels on AVX-512, measured slower than the blocked jit kernels (docs/engine-runtime.md).
+tag activation_tag(int64_t channels) {
+  if (channel_block() == 16 && channels % 16 == 0) return tag::aBcd16b;
+  return channels % 8 == 0 ? tag::aBcd8b : tag::abcd;
+}
+
+bool is_reference(const dnnl::primitive_desc_base& pd) { return std::string(pd.impl_info_str()).rfind("ref", 0) == 0; }
 
 memory::dims dims4(int64_t b, int64_t c, int64_t h, int64_t w) { return {b, c, h, w}; }
 
@@ -155,7 +175,17 @@ const OnednnConvPlans::Plan& plan(const FusedConv& c, const Act& x, PostOps post
   if (post_ops != PostOps::none) ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
   dnnl::primitive_attr attr;
   attr.set_post_ops(ops);
-  OnednnConvPlans::Plan p{b, h, w, post_ops, dnnl::convolution_forward::primitive_desc(d, attr, engine()), {}, {}, {}, {}, {}};
+  dnnl::convolution_forward::primitive_desc pd(d, attr, engine());
+  if (is_reference(pd)) {
+    // No jit kernel takes the fixed layout on this CPU: let oneDNN choose the activations' layout
+    // (in_layout reorders between convs that disagree).
+    const memory::desc src_any(dims4(b, in_c, h, w), dt::f32, tag::any), dst_any(dims4(b, out_c, oh, ow), dt::f32, tag::any);
+    const dnnl::convolution_forward::desc free_layout(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                                                      src_any, w_any, bias_md, dst_any, {sh, sw}, {ph, pw}, {ph, pw});
+    pd = dnnl::convolution_forward::primitive_desc(free_layout, attr, engine());
+    if (is_reference(pd)) reference_convolutions++;
+  }
+  OnednnConvPlans::Plan p{b, h, w, post_ops, pd, {}, {}, {}, {}, {}};
   p.prim = dnnl::convolution_forward(p.pd);
   // Weights reordered once into the primitive's layout; bias used as it is.
   const memory plain_w({dims4(out_c, in_c, kh, kw), dt::f32, tag::oihw}, engine(), weight.data_ptr());

@@ -26,6 +26,8 @@ std::shared_ptr<OnednnLinearPlans> make_onednn_linear_plans();  // null without 
 bool onednn_compiled();
 bool onednn_inference_enabled();
 void set_onednn_inference_enabled(bool enabled);  // for A/B measurements
+// Conv primitives built on oneDNN's reference kernel in this process (0 when the layouts reach jit).
+int64_t onednn_reference_convolutions();
 // Whether a batch of this dense tensor takes the oneDNN path (CPU float32, batch at or above
 // mkldnn_inference_min_batch(), enabled).
 bool use_onednn(const torch::Tensor& x);

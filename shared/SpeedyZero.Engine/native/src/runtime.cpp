@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "errors.h"
+#include "onednn.h"
 
 namespace {
 
@@ -18,9 +19,16 @@ __attribute__((constructor)) void pin_openblas_threads() {
 
 }  // namespace
 
-extern "C" SZ_EXPORT int32_t sz_abi_version(void) { return 2; }
+extern "C" SZ_EXPORT int32_t sz_abi_version(void) { return 3; }
 
 extern "C" SZ_EXPORT int32_t sz_noop(void) { return SZ_OK; }
+
+extern "C" SZ_EXPORT int32_t sz_onednn_reference_convolutions(int64_t* count) {
+  return sz::guarded([&] {
+    if (count == nullptr) throw sz::invalid_argument("count is null");
+    *count = sz::onednn_reference_convolutions();
+  });
+}
 
 extern "C" SZ_EXPORT int32_t sz_cuda_available(int32_t* available) {
   return sz::guarded([&] {
