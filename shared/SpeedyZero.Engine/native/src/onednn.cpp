@@ -183,8 +183,8 @@ const OnednnConvPlans::Plan& plan(const FusedConv& c, const Act& x, PostOps post
     const dnnl::convolution_forward::desc free_layout(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
                                                       src_any, w_any, bias_md, dst_any, {sh, sw}, {ph, pw}, {ph, pw});
     pd = dnnl::convolution_forward::primitive_desc(free_layout, attr, engine());
-    if (is_reference(pd)) reference_convolutions++;
   }
+  if (is_reference(pd)) reference_convolutions++;
   OnednnConvPlans::Plan p{b, h, w, post_ops, pd, {}, {}, {}, {}, {}};
   p.prim = dnnl::convolution_forward(p.pd);
   // Weights reordered once into the primitive's layout; bias used as it is.
