@@ -22,6 +22,7 @@ public static class ActorRunner
         var counting = new CountingClock(clock);
         await using var weights = new RedisWeightsChannel(cluster);
         await weights.SubscribeAsync(cancellationToken, WeightsKind.SelfPlay);
+        await host.MarkListeningAsync(cancellationToken);
         var sink = new JetStreamSegmentSink(cluster, () => stats.SelfPlayVersionInUse);
 
         var m = host.Metrics;

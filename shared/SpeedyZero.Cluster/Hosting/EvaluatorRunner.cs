@@ -14,6 +14,7 @@ public static class EvaluatorRunner
         var cluster = host.Cluster;
         await using var weights = new RedisWeightsChannel(cluster);
         await weights.SubscribeAsync(cancellationToken, WeightsKind.SelfPlay);
+        await host.MarkListeningAsync(cancellationToken);
         var m = host.Metrics;
         var episodes = m.CreateCounter("speedyzero_episodes_total", "Episodes finished.");
         var episodeReturn = m.CreateGauge("speedyzero_episode_return", "Mean undiscounted return of recent finished episodes.", "mode").WithLabels("eval");

@@ -10,6 +10,7 @@ namespace SpeedyZero.Cluster.Hosting;
 public sealed class HostContext(TrainingConfig config, TrainingSetup? setup, ClusterContext cluster, ILogger logger)
 {
     private readonly List<Action> samplers = [];
+    private volatile bool listening;
 
     public TrainingConfig Config { get; } = config;
 
@@ -20,6 +21,19 @@ public sealed class HostContext(TrainingConfig config, TrainingSetup? setup, Clu
     public MetricsRegistry Metrics => Cluster.Metrics;
     public ILogger Logger { get; } = logger;
     public TrainingStats Stats { get; } = new();
+
+    /// <summary>True once the role has made its subscriptions (readiness waits for it).</summary>
+    public bool Listening => listening;
+
+    /// <summary>
+    /// The role has made its subscriptions: one round trip to NATS makes sure the server holds every
+    /// one of them before readiness reports the role ready (a core-NATS message sent earlier is lost).
+    /// </summary>
+    public async Task MarkListeningAsync(CancellationToken cancellationToken)
+    {
+        await Cluster.Nats.FlushAsync(cancellationToken: cancellationToken);
+        listening = true;
+    }
 
     /// <summary>Runs every second on the host's sampler (copy role counters into metrics).</summary>
     public void AddSampler(Action sample)

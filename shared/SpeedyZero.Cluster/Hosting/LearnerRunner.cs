@@ -45,6 +45,7 @@ public static class LearnerRunner
         var replay = new NatsReplayClient(cluster, "learner");
         var queue = new JetStreamBatchQueue(cluster, setup.Config.Learner.BatchSize, setup.UnrollSteps, setup.StackedObservationSize, setup.ActionCount);
         var timed = new TimedBatchQueue(queue);
+        await host.MarkListeningAsync(cancellationToken);
 
         var m = host.Metrics;
         var consumed = m.CreateCounter("speedyzero_batches_consumed_total", "Training batches taken from the work queue and trained on.");

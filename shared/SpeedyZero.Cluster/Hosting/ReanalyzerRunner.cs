@@ -19,6 +19,7 @@ public static class ReanalyzerRunner
         await using var clock = await NatsRunClock.StartAsync(cluster, cancellationToken);
         await using var weights = new RedisWeightsChannel(cluster);
         await weights.SubscribeAsync(cancellationToken, WeightsKind.SelfPlay, WeightsKind.Target);
+        await host.MarkListeningAsync(cancellationToken);
         var replay = new NatsReplayClient(cluster, "refresh");
         var m = host.Metrics;
         var inUse = m.CreateGauge("speedyzero_weights_version_in_use", "Version of the weights the role computes with.");

@@ -24,7 +24,7 @@ public static class ReplayRunner
             status.Segments, status.OldestId, status.NextId, store.TotalMass);
         var lagPoller = ConsumerLagPoller.RunAsync(host.Cluster, host.Cluster.Names.SegmentStream, ClusterNames.ReplayConsumer, cancellationToken);
         var service = new ReplayService(host.Cluster, store);
-        await service.RunAsync(new JetStreamSegmentSource(host.Cluster), cancellationToken);
+        await service.RunAsync(new JetStreamSegmentSource(host.Cluster), host.MarkListeningAsync, cancellationToken);
         await lagPoller;
     }
 }

@@ -69,8 +69,10 @@ public static class ServiceHost
         readiness.Add("nats", () => cluster?.Nats.State == NatsConnectionState.Connected);
         readiness.Add("redis", () => cluster?.Redis.IsConnected == true);
         readiness.Add("engine", () => engineReady);
+        readiness.Add("listening", () => host?.Listening == true);
         readiness.Add("not draining", () => !stop.IsCancellationRequested);
-        bool IsReady() => cluster?.Nats.State == NatsConnectionState.Connected && cluster.Redis.IsConnected && engineReady && !stop.IsCancellationRequested;
+        bool IsReady() => cluster?.Nats.State == NatsConnectionState.Connected && cluster.Redis.IsConnected && engineReady &&
+                          host?.Listening == true && !stop.IsCancellationRequested;
 
         MetricsHost http;
         try

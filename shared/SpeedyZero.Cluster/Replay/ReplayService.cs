@@ -49,8 +49,11 @@ public sealed class ReplayService
         UpdateGauges();
     }
 
-    /// <summary>Serves until <paramref name="cancellationToken"/> fires; ingestion and request loops run side by side.</summary>
-    public async Task RunAsync(ISegmentSource source, CancellationToken cancellationToken)
+    /// <summary>
+    /// Serves until <paramref name="cancellationToken"/> fires; ingestion and request loops run side by side.
+    /// <paramref name="subscribed"/> runs once every request subject has its subscription.
+    /// </summary>
+    public async Task RunAsync(ISegmentSource source, Func<CancellationToken, Task> subscribed, CancellationToken cancellationToken)
     {
         var names = context.Names;
         var loops = new List<Task> { IngestAsync(source, cancellationToken) };
@@ -60,6 +63,8 @@ public sealed class ReplayService
             var subscription = await context.Nats.SubscribeAsync(subject, QueueGroup, capacity: 256, cancellationToken: cancellationToken);
             loops.Add(ServeAsync(subject, subscription, cancellationToken));
         }
+
+        await subscribed(cancellationToken);
 
         // The first loop to fail (a Redis write failed: memory is ahead of Redis) ends the service.
         var first = await Task.WhenAny(loops);
