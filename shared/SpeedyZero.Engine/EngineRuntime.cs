@@ -30,15 +30,12 @@ public static class EngineRuntime
     {
         get
         {
-            EnsureLoaded();
-            int threads;
             unsafe
             {
-                NativeStatus.Check(NativeMethods.GetNumThreads(&threads), "get threads");
+                return Query<int>(&NativeMethods.GetNumThreads, "get threads");
             }
-
-            return threads;
         }
+
         set
         {
             EnsureLoaded();
@@ -50,38 +47,23 @@ public static class EngineRuntime
     public static void EmptyCall() => NativeStatus.Check(NativeMethods.Noop(), "noop");
 
     /// <summary>
-    /// Convolution primitives this process built on oneDNN's reference kernel, ~1000x slower than
+    /// Convolution primitives this process built on oneDNN's reference kernel, over 1000x slower than
     /// its jit kernels: 0 unless the engine's activation layouts miss every jit kernel of this CPU.
     /// </summary>
-    public static long OnednnReferenceConvolutions
-    {
-        get
-        {
-            EnsureLoaded();
-            long count;
-            unsafe
-            {
-                NativeStatus.Check(NativeMethods.OnednnReferenceConvolutions(&count), "onednn reference convolutions");
-            }
-
-            return count;
-        }
-    }
+    public static unsafe long OnednnReferenceConvolutions =>
+        Query<long>(&NativeMethods.OnednnReferenceConvolutions, "onednn reference convolutions");
 
     /// <summary>True when the engine was built against a CUDA libtorch and sees a device.</summary>
-    public static bool CudaAvailable
-    {
-        get
-        {
-            EnsureLoaded();
-            int available;
-            unsafe
-            {
-                NativeStatus.Check(NativeMethods.CudaAvailable(&available), "cuda available");
-            }
+    public static unsafe bool CudaAvailable => Query<int>(&NativeMethods.CudaAvailable, "cuda available") != 0;
 
-            return available != 0;
-        }
+    /// <summary>One value read through a native function that writes it to a pointer.</summary>
+    private static unsafe T Query<T>(delegate*<T*, int> read, string what)
+        where T : unmanaged
+    {
+        EnsureLoaded();
+        T value;
+        NativeStatus.Check(read(&value), what);
+        return value;
     }
 
     /// <summary>Matrix product computed by libtorch: a toolchain check from C# to BLAS.</summary>

@@ -65,7 +65,7 @@ public class FusedInferenceTests
 
     // The engine's fixed activation layouts must reach one of oneDNN's jit kernels on whatever CPU
     // runs this: a layout the CPU's kernels do not take (16-channel blocks on an AVX2 CPU) leaves
-    // the reference conv, ~3000x slower, and a training run that seems to hang.
+    // the reference conv, over 1000x slower, and a training run that seems to hang.
     [Theory]
     [InlineData("grid", 256)]
     [InlineData("image", 70)]

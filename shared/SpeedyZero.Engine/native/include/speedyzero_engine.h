@@ -36,7 +36,7 @@ SZ_EXPORT int32_t sz_get_num_threads(int32_t* threads);
 SZ_EXPORT int32_t sz_noop(void);
 
 /* Convolution primitives this process built on oneDNN's reference (non-jit) kernel: 0 on a CPU
- * whose jit kernels the engine's layouts reach; each one is ~1000x slower than a jit conv. */
+ * whose jit kernels the engine's layouts reach; each one is over 1000x slower than a jit conv. */
 SZ_EXPORT int32_t sz_onednn_reference_convolutions(int64_t* count);
 
 /* 1 when this library was built against a CUDA libtorch and a device is visible. */
