@@ -9,8 +9,9 @@ namespace SpeedyZero.Bench.Suites;
 /// </summary>
 public sealed class EngineBench : IBenchSuite
 {
-    // Measured by the issue's author with PyTorch 1.13 on this machine kind (2 threads), not in this run:
-    // there is no PyTorch here. Ratios above 1 mean the engine is faster.
+    // Measured by the issue's author with PyTorch 1.13 on a 2-core AVX-512 machine (2 threads), not in this
+    // run: there is no PyTorch here. Ratios above 1 mean the engine is faster; on another CPU they compare
+    // two machines as much as two programs (an AVX2 EPYC reads 0.3-0.4, docs/engine-runtime.md).
     private static readonly Dictionary<int, (double Initial, double Recurrent)> PyTorchMs = new()
     {
         [1] = (0.47, 0.73),
@@ -19,7 +20,7 @@ public sealed class EngineBench : IBenchSuite
     };
 
     private const double PyTorchTrainMs = 475;
-    private const string ReferenceNote = "PyTorch 1.13 reference from the issue author, not measured in this run";
+    private const string ReferenceNote = "PyTorch 1.13 reference from the issue author on a 2-core AVX-512 machine, not measured in this run";
 
     public string Name => "engine";
 
