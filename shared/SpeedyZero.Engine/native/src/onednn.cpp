@@ -164,26 +164,23 @@ const OnednnConvPlans::Plan& plan(const FusedConv& c, const Act& x, PostOps post
   if (x.dim(1) != in_c) throw std::logic_error("onednn conv: input channels do not match the weights");
   const int64_t sh = c.stride[0], sw = c.stride[1], ph = c.padding[0], pw = c.padding[1];
   const auto oh = (h + 2 * ph - kh) / sh + 1, ow = (w + 2 * pw - kw) / sw + 1;
-  const memory::desc src_md(dims4(b, in_c, h, w), dt::f32, activation_tag(in_c));
   const memory::desc w_any(dims4(out_c, in_c, kh, kw), dt::f32, tag::any);
   const memory::desc bias_md({out_c}, dt::f32, tag::x);
-  const memory::desc dst_md(dims4(b, out_c, oh, ow), dt::f32, activation_tag(out_c));
-  const dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src_md,
-                                          w_any, bias_md, dst_md, {sh, sw}, {ph, pw}, {ph, pw});
   dnnl::post_ops ops;
   if (post_ops == PostOps::add_relu) ops.append_sum(1.f);
   if (post_ops != PostOps::none) ops.append_eltwise(1.f, dnnl::algorithm::eltwise_relu, 0.f, 0.f);
   dnnl::primitive_attr attr;
   attr.set_post_ops(ops);
-  dnnl::convolution_forward::primitive_desc pd(d, attr, engine());
-  if (is_reference(pd)) {
-    // No jit kernel takes the fixed layout on this CPU: let oneDNN choose the activations' layout
-    // (in_layout reorders between convs that disagree).
-    const memory::desc src_any(dims4(b, in_c, h, w), dt::f32, tag::any), dst_any(dims4(b, out_c, oh, ow), dt::f32, tag::any);
-    const dnnl::convolution_forward::desc free_layout(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-                                                      src_any, w_any, bias_md, dst_any, {sh, sw}, {ph, pw}, {ph, pw});
-    pd = dnnl::convolution_forward::primitive_desc(free_layout, attr, engine());
-  }
+  const auto describe = [&](tag src, tag dst) {
+    const dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                                            memory::desc(dims4(b, in_c, h, w), dt::f32, src), w_any, bias_md,
+                                            memory::desc(dims4(b, out_c, oh, ow), dt::f32, dst), {sh, sw}, {ph, pw}, {ph, pw});
+    return dnnl::convolution_forward::primitive_desc(d, attr, engine());
+  };
+  auto pd = describe(activation_tag(in_c), activation_tag(out_c));
+  // No jit kernel takes the fixed layout on this CPU: let oneDNN choose the activations' layout
+  // (in_layout reorders between convs that disagree).
+  if (is_reference(pd)) pd = describe(tag::any, tag::any);
   if (is_reference(pd)) reference_convolutions++;
   OnednnConvPlans::Plan p{b, h, w, post_ops, pd, {}, {}, {}, {}, {}};
   p.prim = dnnl::convolution_forward(p.pd);
