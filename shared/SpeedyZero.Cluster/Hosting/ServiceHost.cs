@@ -65,14 +65,18 @@ public static class ServiceHost
         ClusterContext? cluster = null;
         HostContext? host = null;
         var engineReady = role == ServiceRole.Replay;
+        // One list for /readyz and the speedyzero_ready gauge, so the two cannot disagree.
+        (string Name, Func<bool> Holds)[] conditions =
+        [
+            ("nats", () => cluster?.Nats.State == NatsConnectionState.Connected),
+            ("redis", () => cluster?.Redis.IsConnected == true),
+            ("engine", () => engineReady),
+            ("listening", () => host?.Listening == true),
+            ("not draining", () => !stop.IsCancellationRequested),
+        ];
         var readiness = new ReadinessChecks();
-        readiness.Add("nats", () => cluster?.Nats.State == NatsConnectionState.Connected);
-        readiness.Add("redis", () => cluster?.Redis.IsConnected == true);
-        readiness.Add("engine", () => engineReady);
-        readiness.Add("listening", () => host?.Listening == true);
-        readiness.Add("not draining", () => !stop.IsCancellationRequested);
-        bool IsReady() => cluster?.Nats.State == NatsConnectionState.Connected && cluster.Redis.IsConnected && engineReady &&
-                          host?.Listening == true && !stop.IsCancellationRequested;
+        foreach (var (conditionName, holds) in conditions) readiness.Add(conditionName, holds);
+        bool IsReady() => Array.TrueForAll(conditions, c => c.Holds());
 
         MetricsHost http;
         try
