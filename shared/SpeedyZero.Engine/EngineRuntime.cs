@@ -26,16 +26,9 @@ public static class EngineRuntime
     }
 
     /// <summary>Intra-op threads libtorch uses for every model in this process.</summary>
-    public static int Threads
+    public static unsafe int Threads
     {
-        get
-        {
-            unsafe
-            {
-                return Query<int>(&NativeMethods.GetNumThreads, "get threads");
-            }
-        }
-
+        get => Query<int>(&NativeMethods.GetNumThreads, "get threads");
         set
         {
             EnsureLoaded();
