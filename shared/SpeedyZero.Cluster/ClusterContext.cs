@@ -1,54 +1,76 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using SpeedyZero.Messaging.JetStream;
-using SpeedyZero.Messaging.Nats;
-using SpeedyZero.Metrics;
-using SpeedyZero.Storage.Redis;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using Prometheus;
 using SpeedyZero.Training.Config;
+using StackExchange.Redis;
 
 namespace SpeedyZero.Cluster;
 
-/// <summary>One process's connections and shared services: NATS (+ JetStream), Redis, names, metrics, decode-error accounting.</summary>
+/// <summary>
+/// One process's connections and shared services: one <see cref="NatsConnection"/> (with its
+/// JetStream context), one <see cref="ConnectionMultiplexer"/>, the run's names, the process's
+/// metrics and decode-error accounting. The host creates it once and hands it to every adapter.
+/// </summary>
 public sealed class ClusterContext : IAsyncDisposable
 {
-    private ClusterContext(NatsConnection nats, RedisConnection redis, ClusterNames names, MetricsRegistry metrics, ILogger logger)
+    private ClusterContext(NatsConnection nats, ConnectionMultiplexer redis, ClusterNames names, IMetricFactory metrics, ILogger logger)
     {
         Nats = nats;
-        JetStream = new JetStreamContext(nats);
+        JetStream = new NatsJSContext(nats);
         Redis = redis;
+        Db = redis.GetDatabase();
         Names = names;
         Metrics = metrics;
         Logger = logger;
         DecodeErrors = new DecodeErrors(metrics, logger);
         RedisErrors = metrics.CreateCounter("speedyzero_redis_errors_total", "Redis commands that failed (error reply, timeout, lost connection).");
+        NatsReconnects = metrics.CreateCounter("speedyzero_nats_reconnects_total", "Reconnections to the NATS server.");
+        var dropped = metrics.CreateCounter("speedyzero_queue_dropped_total", "Items dropped by a full bounded in-process queue, by queue name.", "queue")
+            .WithLabels("nats_subscription");
+        // A full subscription drops (never blocks the connection); each drop is counted.
+        nats.MessageDropped += (_, _) =>
+        {
+            dropped.Inc();
+            return ValueTask.CompletedTask;
+        };
+        nats.ConnectionOpened += (_, _) =>
+        {
+            if (Interlocked.Exchange(ref opened, 1) == 1) NatsReconnects.Inc();
+            return ValueTask.CompletedTask;
+        };
+        redis.ConnectionFailed += (_, e) => logger.LogWarning("Redis connection lost ({Type}): {Error}", e.FailureType, e.Exception?.Message);
     }
 
+    private int opened = 1;
+
     public NatsConnection Nats { get; }
-    public JetStreamContext JetStream { get; }
-    public RedisConnection Redis { get; }
+    public INatsJSContext JetStream { get; }
+    public ConnectionMultiplexer Redis { get; }
+    public IDatabase Db { get; }
     public ClusterNames Names { get; }
-    public MetricsRegistry Metrics { get; }
+    public IMetricFactory Metrics { get; }
     public ILogger Logger { get; }
     public DecodeErrors DecodeErrors { get; }
     public Counter RedisErrors { get; }
+    public Counter NatsReconnects { get; }
+
+    /// <summary>The connected NATS server's max_payload.</summary>
+    public long MaxPayload => Nats.ServerInfo?.MaxPayload ?? 1024 * 1024;
+
+    public bool NatsConnected => Nats.ConnectionState == NatsConnectionState.Open;
 
     /// <summary>Connects to both servers, retrying until <paramref name="cancellationToken"/> fires (servers may start after the role).</summary>
-    public static async Task<ClusterContext> ConnectAsync(TrainingConfig config, string clientName, MetricsRegistry metrics, ILogger logger,
+    public static async Task<ClusterContext> ConnectAsync(TrainingConfig config, string clientName, IMetricFactory metrics, ILogger logger,
         CancellationToken cancellationToken, string prefix = "sz")
     {
-        var natsOptions = NatsOptions.Default with
-        {
-            Url = config.Nats.Url,
-            User = config.Nats.User,
-            Password = config.Nats.Password,
-            Name = clientName,
-            RequestTimeout = TimeSpan.FromSeconds(10),
-        };
-        TrainingConfig.TryParseEndpoint(config.Redis.Endpoint, out var host, out var port);
-        var redisOptions = RedisOptions.Default with { Host = host, Port = port, Password = config.Redis.Password, ClientName = clientName };
-        var nats = await RetryAsync(() => NatsConnection.ConnectAsync(natsOptions, cancellationToken), "NATS", config.Nats.Url, logger, cancellationToken);
+        var nats = new NatsConnection(NatsOptions(config, clientName));
         try
         {
-            var redis = await RetryAsync(() => RedisConnection.ConnectAsync(redisOptions, cancellationToken), "Redis", config.Redis.Endpoint, logger, cancellationToken);
+            await RetryAsync(async () => { await nats.ConnectAsync(); return true; }, "NATS", config.Nats.Url, logger, cancellationToken);
+            var redis = await RetryAsync(() => ConnectionMultiplexer.ConnectAsync(RedisOptions(config, clientName)), "Redis", config.Redis.Endpoint, logger,
+                cancellationToken);
             return new ClusterContext(nats, redis, new ClusterNames(prefix), metrics, logger);
         }
         catch
@@ -58,14 +80,47 @@ public sealed class ClusterContext : IAsyncDisposable
         }
     }
 
-    /// <summary>A Redis call that counts its failures.</summary>
-    public async ValueTask<T> RedisAsync<T>(Func<RedisConnection, ValueTask<T>> call)
+    /// <summary>NATS options from the config: URL (tls:// asks for TLS), credentials, CA file, bounded subscriptions that drop when full.</summary>
+    public static NatsOpts NatsOptions(TrainingConfig config, string clientName) => NatsOpts.Default with
+    {
+        Url = config.Nats.Url,
+        Name = clientName,
+        AuthOpts = config.Nats.User is null ? NatsAuthOpts.Default : NatsAuthOpts.Default with { Username = config.Nats.User, Password = config.Nats.Password },
+        TlsOpts = config.Nats.CaFile is null ? NatsTlsOpts.Default : NatsTlsOpts.Default with { CaFile = config.Nats.CaFile, Mode = TlsMode.Require },
+        RequestTimeout = TimeSpan.FromSeconds(10),
+        SubPendingChannelFullMode = BoundedChannelFullMode.DropNewest,
+    };
+
+    /// <summary>Redis options from the config: endpoint, password, TLS with an optional CA file; commands wait through reconnects.</summary>
+    public static ConfigurationOptions RedisOptions(TrainingConfig config, string clientName)
+    {
+        var options = new ConfigurationOptions
+        {
+            ClientName = clientName,
+            Password = config.Redis.Password,
+            Ssl = config.Redis.Tls,
+            AbortOnConnectFail = true,
+            ConnectTimeout = 5000,
+            SyncTimeout = 10000,
+            AsyncTimeout = 10000,
+        };
+        options.EndPoints.Add(config.Redis.Endpoint);
+        if (config.Redis.CaFile is { } caFile)
+        {
+            options.TrustIssuer(caFile);
+        }
+
+        return options;
+    }
+
+    /// <summary>A Redis call that counts its failures in speedyzero_redis_errors_total.</summary>
+    public async Task<T> RedisAsync<T>(Func<IDatabase, Task<T>> call)
     {
         try
         {
-            return await call(Redis);
+            return await call(Db);
         }
-        catch (Exception e) when (e is RedisException or TimeoutException or IOException)
+        catch (RedisException)
         {
             RedisErrors.Inc();
             throw;
@@ -77,12 +132,12 @@ public sealed class ClusterContext : IAsyncDisposable
         var delay = TimeSpan.FromMilliseconds(200);
         for (var attempt = 1; ; attempt++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                return await connect();
+                return await connect().WaitAsync(cancellationToken);
             }
-            catch (Exception e) when (e is not OperationCanceledException && !cancellationToken.IsCancellationRequested
-                                      && e is not NatsAuthException and not RedisAuthenticationException)
+            catch (Exception e) when (e is not OperationCanceledException && !cancellationToken.IsCancellationRequested && !IsAuthFailure(e))
             {
                 if (attempt == 1 || attempt % 10 == 0)
                 {
@@ -95,9 +150,16 @@ public sealed class ClusterContext : IAsyncDisposable
         }
     }
 
+    // Wrong credentials do not get better with retries: fail at once with the server's word.
+    private static bool IsAuthFailure(Exception e) =>
+        e.ToString().Contains("Authorization Violation", StringComparison.OrdinalIgnoreCase)
+        || e.ToString().Contains("WRONGPASS", StringComparison.Ordinal)
+        || e.ToString().Contains("NOAUTH", StringComparison.Ordinal);
+
     public async ValueTask DisposeAsync()
     {
-        await Redis.DisposeAsync();
+        await Redis.CloseAsync();
+        Redis.Dispose();
         await Nats.DisposeAsync();
     }
 }

@@ -1,16 +1,16 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using SpeedyZero.Metrics;
+using Prometheus;
 
 namespace SpeedyZero.Cluster;
 
 /// <summary>
 /// Malformed messages: counted in <c>speedyzero_messages_decode_errors_total{subject}</c>, logged
-/// once per subject (with the offset and reason), never fatal.
+/// once per subject (with the reason), never fatal.
 /// </summary>
-public sealed class DecodeErrors(MetricsRegistry registry, ILogger logger)
+public sealed class DecodeErrors(IMetricFactory metrics, ILogger logger)
 {
-    private readonly Counter counter = registry.CreateCounter("speedyzero_messages_decode_errors_total",
+    private readonly Counter counter = metrics.CreateCounter("speedyzero_messages_decode_errors_total",
         "Messages rejected as malformed, by subject.", "subject");
     private readonly ConcurrentDictionary<string, bool> logged = new(StringComparer.Ordinal);
 

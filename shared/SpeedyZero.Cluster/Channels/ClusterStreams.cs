@@ -1,7 +1,7 @@
-using SpeedyZero.Cluster.Wire;
+using NATS.Client.JetStream.Models;
+using SpeedyZero.Cluster.Channels.Chunking;
+using SpeedyZero.Cluster.Contracts;
 using SpeedyZero.Core.Environments;
-using SpeedyZero.Messaging.Chunking;
-using SpeedyZero.Messaging.JetStream;
 using SpeedyZero.Training.Config;
 
 namespace SpeedyZero.Cluster.Channels;
@@ -19,33 +19,29 @@ public static class ClusterStreams
     {
         var names = context.Names;
         var js = context.JetStream;
-        await js.CreateOrUpdateStreamAsync(new StreamConfig
+        await js.CreateOrUpdateStreamAsync(new StreamConfig(names.SegmentStream, [names.SegmentSubject])
         {
-            Name = names.SegmentStream,
-            Subjects = [names.SegmentSubject],
-            Retention = RetentionPolicy.WorkQueue,
-            Storage = StorageType.File,
+            Retention = StreamConfigRetention.Workqueue,
+            Storage = StreamConfigStorage.File,
             DuplicateWindow = TimeSpan.FromMinutes(10),
         }, cancellationToken);
-        await js.CreateOrUpdateStreamAsync(new StreamConfig
+        await js.CreateOrUpdateStreamAsync(new StreamConfig(names.BatchStream, [names.BatchSubject])
         {
-            Name = names.BatchStream,
-            Subjects = [names.BatchSubject],
-            Retention = RetentionPolicy.WorkQueue,
-            Storage = StorageType.Memory,
+            Retention = StreamConfigRetention.Workqueue,
+            Storage = StreamConfigStorage.Memory,
             // The limit counts chunks (see BatchChunks), so it is queue_capacity batches however large they are.
-            MaxMsgs = (long)config.Reanalyze.QueueCapacity * BatchChunks(config, context.Nats.ServerInfo.MaxPayload),
-            Discard = DiscardPolicy.New,
+            MaxMsgs = (long)config.Reanalyze.QueueCapacity * BatchChunks(config, context.MaxPayload),
+            Discard = StreamConfigDiscard.New,
         }, cancellationToken);
-        await js.CreateConsumerAsync(names.SegmentStream, new ConsumerConfig
+        await js.CreateOrUpdateConsumerAsync(names.SegmentStream, new ConsumerConfig(ClusterNames.ReplayConsumer)
         {
-            DurableName = ClusterNames.ReplayConsumer,
+            AckPolicy = ConsumerConfigAckPolicy.Explicit,
             AckWait = SegmentAckWait,
             MaxAckPending = 512,
         }, cancellationToken);
-        await js.CreateConsumerAsync(names.BatchStream, new ConsumerConfig
+        await js.CreateOrUpdateConsumerAsync(names.BatchStream, new ConsumerConfig(ClusterNames.LearnerConsumer)
         {
-            DurableName = ClusterNames.LearnerConsumer,
+            AckPolicy = ConsumerConfigAckPolicy.Explicit,
             AckWait = TimeSpan.FromSeconds(60),
             MaxAckPending = 16,
         }, cancellationToken);
@@ -70,7 +66,7 @@ public static class ClusterStreams
             DifficultyRamping = env.DifficultyRamping,
             MaxEpisodeSteps = env.MaxEpisodeSteps,
         });
-        var length = BatchWire.MaxEncodedLength(config.Learner.BatchSize, config.Algorithm.UnrollSteps,
+        var length = TrainingBatchMessage.MaxEncodedLength(config.Learner.BatchSize, config.Algorithm.UnrollSteps,
             probe.ObservationShape.Size * env.FrameStack, probe.ActionCount);
         return BatchChunks(length, maxPayload);
     }

@@ -1,19 +1,19 @@
 using Microsoft.Extensions.Logging;
-using SpeedyZero.Cluster.Wire;
-using SpeedyZero.Messaging.Chunking;
-using SpeedyZero.Messaging.JetStream;
-using SpeedyZero.Messaging.Nats;
-using SpeedyZero.Metrics;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using Prometheus;
+using SpeedyZero.Cluster.Channels.Chunking;
+using SpeedyZero.Cluster.Contracts;
 using SpeedyZero.Training.Channels;
 
 namespace SpeedyZero.Cluster.Channels;
 
 /// <summary>
-/// Reanalyzers to learner over the batch work-queue stream. The stream holds at most
-/// reanalyze.queue_capacity batches and refuses more (discard new), so a publisher waits and
-/// retries while it is full: targets are never computed far ahead of their use. A batch that fits
-/// under the server's max_payload is one message; a larger one is a transfer of chunks (see
-/// <see cref="ChunkHeaders"/>), and the stream's limit is counted in chunks
+/// Reanalyzers to learner over the batch work-queue stream, as <see cref="TrainingBatchMessage"/>s.
+/// The stream holds at most reanalyze.queue_capacity batches and refuses more (discard new), so a
+/// publisher waits and retries while it is full: targets are never computed far ahead of their
+/// use. A batch that fits under the server's max_payload is one message; a larger one is a
+/// transfer of chunks (see <see cref="ChunkHeaders"/>), and the stream's limit is counted in chunks
 /// (<see cref="ClusterStreams.BatchChunks(long, long)"/>). The learner pulls one message at a
 /// time, acks it as it takes it and reassembles chunks before decoding.
 /// </summary>
@@ -23,9 +23,11 @@ public sealed class JetStreamBatchQueue : IBatchQueue
     private readonly ClusterContext context;
     private readonly int batchSize, unroll, observationSize, actionCount;
     private readonly int maxEncodedLength;
-    private readonly long producer = Random.Shared.NextInt64(1, 1L << 40);
-    private readonly CounterSeries redeliveries;
+    // Names this process's transfers; an identifier, not a source of the run's randomness.
+    private readonly string producer = Guid.NewGuid().ToString("N")[..12];
+    private readonly Counter.Child redeliveries;
     private readonly ChunkAssembler assembler;
+    private INatsJSConsumer? consumer;
     private long sequence;
     private int pendingEstimate;
     private long rejectedSeen, droppedSeen;
@@ -41,7 +43,7 @@ public sealed class JetStreamBatchQueue : IBatchQueue
         this.unroll = unroll;
         this.observationSize = observationSize;
         this.actionCount = actionCount;
-        maxEncodedLength = BatchWire.MaxEncodedLength(batchSize, unroll, observationSize, actionCount);
+        maxEncodedLength = TrainingBatchMessage.MaxEncodedLength(batchSize, unroll, observationSize, actionCount);
         redeliveries = context.Metrics.CreateCounter("speedyzero_jetstream_redeliveries_total",
                 "JetStream messages received with a delivery count above 1.", "stream", "consumer")
             .WithLabels(context.Names.BatchStream, ClusterNames.LearnerConsumer);
@@ -68,7 +70,7 @@ public sealed class JetStreamBatchQueue : IBatchQueue
     public int PeakOpenTransfers { get; private set; }
 
     /// <summary>Messages a batch of this shape takes under the connected server's max_payload.</summary>
-    public int ChunksPerBatch => ClusterStreams.BatchChunks(maxEncodedLength, context.Nats.ServerInfo.MaxPayload);
+    public int ChunksPerBatch => ClusterStreams.BatchChunks(maxEncodedLength, context.MaxPayload);
 
     /// <summary>Batches waiting (from the messages the stream reported pending at the last take).</summary>
     public int Count
@@ -83,9 +85,9 @@ public sealed class JetStreamBatchQueue : IBatchQueue
     public async ValueTask PublishAsync(TrainingBatch batch, CancellationToken cancellationToken)
     {
         var id = Interlocked.Increment(ref sequence);
-        var data = BatchWire.Encode(batch, id);
-        var transferId = $"{producer:x}-{id}";
-        var chunkSize = ChunkSplitter.ChunkSizeFor(context.Nats.ServerInfo.MaxPayload);
+        var data = Wire.Encode(TrainingBatchMessage.From(batch, id));
+        var transferId = $"{producer}-{id}";
+        var chunkSize = ChunkSplitter.ChunkSizeFor(context.MaxPayload);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (data.Length <= chunkSize)
         {
@@ -98,7 +100,7 @@ public sealed class JetStreamBatchQueue : IBatchQueue
             // duplicate the stream does not store.
             foreach (var (headers, chunk) in ChunkSplitter.Split(data, chunkSize, transferId))
             {
-                await PublishMessageAsync(chunk, $"{transferId}:{headers[ChunkHeaders.Index]}", headers, cancellationToken);
+                await PublishMessageAsync(chunk, $"{transferId}:{ChunkHeaders.Read(headers, ChunkHeaders.Index)}", headers, cancellationToken);
             }
         }
 
@@ -108,18 +110,24 @@ public sealed class JetStreamBatchQueue : IBatchQueue
     public async ValueTask<TrainingBatch> TakeAsync(CancellationToken cancellationToken)
     {
         var subject = context.Names.BatchSubject;
+        context.DecodeErrors.Track(subject);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            IReadOnlyList<JsMsg> messages;
+            var messages = new List<NatsJSMsg<byte[]>>(1);
             try
             {
-                messages = await context.JetStream.FetchAsync(context.Names.BatchStream, ClusterNames.LearnerConsumer,
-                    new FetchOptions { Batch = 1, Expires = TimeSpan.FromSeconds(1) }, cancellationToken);
+                consumer ??= await context.JetStream.GetConsumerAsync(context.Names.BatchStream, ClusterNames.LearnerConsumer, cancellationToken);
+                await foreach (var message in consumer.FetchAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = 1, Expires = TimeSpan.FromSeconds(1) },
+                                   cancellationToken: cancellationToken))
+                {
+                    messages.Add(message);
+                }
             }
-            catch (Exception e) when (e is NatsException or TimeoutException or JetStreamApiException && !cancellationToken.IsCancellationRequested)
+            catch (NatsException e) when (!cancellationToken.IsCancellationRequested)
             {
                 context.Logger.LogWarning("Fetching a training batch failed, retrying: {Error}", e.Message);
+                consumer = null;
                 await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
                 continue;
             }
@@ -128,29 +136,18 @@ public sealed class JetStreamBatchQueue : IBatchQueue
             CountAssemblerLosses(subject);
             foreach (var message in messages)
             {
-                if (message.Delivered > 1) redeliveries.Inc();
-                Volatile.Write(ref pendingEstimate, (int)Math.Min(message.Pending, int.MaxValue));
-                if (message.Headers?[ChunkHeaders.TransferId] is null)
+                if (message.Metadata is { } metadata)
                 {
-                    try
-                    {
-                        var batch = BatchWire.Decode(message.Data.Span, batchSize, unroll, observationSize, actionCount);
-                        await message.AckAsync(cancellationToken);
-                        return batch;
-                    }
-                    catch (FormatException e)
-                    {
-                        context.DecodeErrors.Reject(subject, e);
-                        await message.TermAsync(cancellationToken);
-                        continue;
-                    }
+                    if (metadata.NumDelivered > 1) redeliveries.Inc();
+                    Volatile.Write(ref pendingEstimate, (int)Math.Min(metadata.NumPending, int.MaxValue));
                 }
 
-                // A chunk is acked as soon as it is taken, so the stream frees its place at once
-                // and publishers of the other chunks are not held back. A learner that crashes
+                // A chunk (and a whole batch) is acked as soon as it is taken, so the stream frees
+                // its place at once and publishers are not held back. A learner that crashes
                 // mid-transfer loses that batch; that is acceptable, reanalyzers produce more.
-                await message.AckAsync(cancellationToken);
-                var complete = assembler.TryAdd(message.Headers, message.Data, out var payload);
+                await message.AckAsync(cancellationToken: cancellationToken);
+                var data = message.Data ?? [];
+                var complete = assembler.TryAdd(message.Headers, data, out var payload);
                 CountAssemblerLosses(subject);
                 PeakOpenTransfers = Math.Max(PeakOpenTransfers, assembler.InFlight + (complete ? 1 : 0));
                 if (!complete)
@@ -160,7 +157,9 @@ public sealed class JetStreamBatchQueue : IBatchQueue
 
                 try
                 {
-                    return BatchWire.Decode(payload.Span, batchSize, unroll, observationSize, actionCount);
+                    var batch = new TrainingBatch(batchSize, unroll, observationSize, actionCount);
+                    Wire.Decode<TrainingBatchMessage>(payload).CopyTo(batch);
+                    return batch;
                 }
                 catch (FormatException e)
                 {
@@ -176,14 +175,16 @@ public sealed class JetStreamBatchQueue : IBatchQueue
         {
             try
             {
-                await context.JetStream.PublishAsync(context.Names.BatchSubject, data, msgId, headers, cancellationToken);
+                var ack = await context.JetStream.PublishAsync(context.Names.BatchSubject, data, opts: new NatsJSPubOpts { MsgId = msgId },
+                    headers: headers, cancellationToken: cancellationToken);
+                ack.EnsureSuccess();
                 return;
             }
-            catch (JetStreamApiException e) when (IsFull(e) && !cancellationToken.IsCancellationRequested)
+            catch (NatsJSApiException e) when (IsFull(e) && !cancellationToken.IsCancellationRequested)
             {
                 await Task.Delay(FullRetry, cancellationToken);
             }
-            catch (Exception e) when (e is NatsException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            catch (NatsException e) when (!cancellationToken.IsCancellationRequested)
             {
                 context.Logger.LogWarning("Publishing a training batch failed, retrying: {Error}", e.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
@@ -207,6 +208,6 @@ public sealed class JetStreamBatchQueue : IBatchQueue
         }
     }
 
-    private static bool IsFull(JetStreamApiException e) =>
-        e.ErrorCode == 10077 || e.Description.Contains("maximum messages", StringComparison.OrdinalIgnoreCase);
+    private static bool IsFull(NatsJSApiException e) =>
+        e.Error.ErrCode == 10077 || (e.Error.Description?.Contains("maximum messages", StringComparison.OrdinalIgnoreCase) ?? false);
 }

@@ -1,16 +1,18 @@
-using SpeedyZero.Cluster.Wire;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using Prometheus;
+using SpeedyZero.Cluster.Contracts;
 using SpeedyZero.Core.Segments;
-using SpeedyZero.Messaging.JetStream;
-using SpeedyZero.Messaging.Nats;
-using SpeedyZero.Metrics;
 using SpeedyZero.Training.Channels;
 
 namespace SpeedyZero.Cluster.Channels;
 
 /// <summary>
-/// Actor side of the segment stream: publishes each segment with <c>Nats-Msg-Id</c> = segment id
-/// and returns once JetStream acknowledged it; a timeout or a lost connection retries the same
-/// id, so the stream keeps one copy.
+/// Actor side of the segment stream: publishes each segment as a <see cref="SegmentMessage"/>
+/// with <c>Nats-Msg-Id</c> = segment id and returns once JetStream acknowledged it; a timeout or a
+/// lost connection retries the same id, so the stream keeps one copy.
 /// </summary>
 public sealed class JetStreamSegmentSink(ClusterContext context, Func<long> weightsVersion) : ISegmentSink
 {
@@ -21,23 +23,33 @@ public sealed class JetStreamSegmentSink(ClusterContext context, Func<long> weig
 
     public async ValueTask PublishAsync(Segment segment, CancellationToken cancellationToken)
     {
-        var data = SegmentWire.Encode(segment, weightsVersion());
-        var id = segment.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var data = Wire.Encode(new SegmentMessage
+        {
+            SegmentId = segment.Id,
+            Incarnation = segment.Id >> SegmentIds.CounterBits,
+            WeightsVersion = weightsVersion(),
+            CreatedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            Positions = segment.Positions,
+            Encoded = SegmentCodec.Encode(segment),
+        });
+        var id = segment.Id.ToString(CultureInfo.InvariantCulture);
         var delay = TimeSpan.FromMilliseconds(50);
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                await context.JetStream.PublishAsync(context.Names.SegmentSubject, data, msgId: id, cancellationToken: cancellationToken);
+                var ack = await context.JetStream.PublishAsync(context.Names.SegmentSubject, data, opts: new NatsJSPubOpts { MsgId = id },
+                    cancellationToken: cancellationToken);
+                ack.EnsureSuccess();
                 published.Inc();
                 return;
             }
-            catch (Exception e) when (e is NatsException or TimeoutException or JetStreamApiException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is NatsException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
                 retries.Inc();
                 if (attempt % 20 == 0)
                 {
-                    Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(context.Logger, "Publishing segment {Segment} failed, retrying: {Error}", id, e.Message);
+                    context.Logger.LogWarning("Publishing segment {Segment} failed, retrying: {Error}", id, e.Message);
                 }
 
                 await Task.Delay(delay, cancellationToken);

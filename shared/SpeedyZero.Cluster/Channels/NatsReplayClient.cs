@@ -1,84 +1,106 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
-using SpeedyZero.Cluster.Wire;
+using NATS.Client.Core;
+using SpeedyZero.Cluster.Contracts;
 using SpeedyZero.Core.Segments;
-using SpeedyZero.Messaging.MessagePack;
-using SpeedyZero.Messaging.MessagePack.Formatters;
-using SpeedyZero.Messaging.Messages;
-using SpeedyZero.Messaging.Nats;
 using SpeedyZero.Training.Channels;
+using StackExchange.Redis;
 
 namespace SpeedyZero.Cluster.Channels;
 
 /// <summary>
-/// Reanalyzer, refresh and learner side of the replay: sample / status / sweep / priority updates
-/// as NATS requests to the replay service (retried while it restarts), segments read straight from
-/// Redis and kept in a bounded local cache (segments never change once stored).
+/// Reanalyzer, refresh and learner side of the replay: sample / status / sweep as NATS requests
+/// to the replay service (retried while it restarts); priority updates published without waiting
+/// for the replay (a lost one is refreshed by the next sweep); a batch's segments read from Redis
+/// in one MGET and kept in a bounded local cache (segments never change once stored).
 /// </summary>
 public sealed class NatsReplayClient(ClusterContext context, string prioritySource, int cacheSegments = 4096) : IReplayClient
 {
     private readonly ConcurrentDictionary<long, Segment> cache = new();
     private readonly ConcurrentQueue<long> cacheOrder = new();
+    private readonly string prioritySubject = context.Names.ReplayPriorities(prioritySource);
 
     public async ValueTask<ReplaySample> SampleAsync(int count, double beta, CancellationToken cancellationToken)
     {
-        var reply = await RequestAsync(context.Names.ReplaySample, WireFields.Write(WireKind.SampleRequest, (2, count), (3, beta)),
-            WireKind.SampleReply, cancellationToken);
-        var ids = reply.Longs(2);
-        var keys = reply.Longs(3);
-        var weights = reply.Floats(4);
-        if (ids.Length != count || keys.Length != count || weights.Length != count)
+        var reply = await RequestAsync<SampleRequest, SampleReply>(context.Names.ReplaySample, new SampleRequest { Count = count, Beta = beta },
+            r => r.Error, cancellationToken);
+        var ids = reply.Ids!.ToArray<long>();
+        if (ids.Length != count)
         {
             throw new FormatException($"replay answered {ids.Length} samples for {count}");
         }
 
-        return new ReplaySample(ids, keys, weights, reply.Int(5));
+        return new ReplaySample(ids, reply.Keys!.ToArray<long>(), reply.Weights!.ToArray<float>(), reply.NextId);
     }
 
-    public async ValueTask<Segment?> GetSegmentAsync(long segmentId, CancellationToken cancellationToken)
+    public async ValueTask<Segment?[]> GetSegmentsAsync(IReadOnlyList<long> segmentIds, CancellationToken cancellationToken)
     {
-        if (cache.TryGetValue(segmentId, out var cached)) return cached;
-        var bytes = await context.RedisAsync(r => r.GetAsync(context.Names.SegmentKey(segmentId), cancellationToken));
-        if (bytes is null) return null;
-        var segment = SegmentCodec.Decode(bytes.Value.Span);
-        if (cache.TryAdd(segmentId, segment))
+        var segments = new Segment?[segmentIds.Count];
+        var missing = new List<int>();
+        for (var i = 0; i < segments.Length; i++)
         {
-            cacheOrder.Enqueue(segmentId);
-            while (cache.Count > cacheSegments && cacheOrder.TryDequeue(out var oldest)) cache.TryRemove(oldest, out _);
+            if (cache.TryGetValue(segmentIds[i], out var cached)) segments[i] = cached;
+            else missing.Add(i);
         }
 
-        return segment;
+        if (missing.Count == 0) return segments;
+        var keys = missing.Select(i => (RedisKey)context.Names.SegmentKey(segmentIds[i])).ToArray();
+        var values = await context.RedisAsync(db => db.StringGetAsync(keys));
+        for (var j = 0; j < missing.Count; j++)
+        {
+            if (values[j].IsNull) continue;
+            var segment = SegmentCodec.Decode((byte[])values[j]!);
+            segments[missing[j]] = segment;
+            if (cache.TryAdd(segment.Id, segment))
+            {
+                cacheOrder.Enqueue(segment.Id);
+                while (cache.Count > cacheSegments && cacheOrder.TryDequeue(out var oldest)) cache.TryRemove(oldest, out _);
+            }
+        }
+
+        return segments;
     }
 
     public async ValueTask UpdatePrioritiesAsync(long[] ids, float[] priorities, CancellationToken cancellationToken)
     {
-        var message = new PriorityUpdateMessage { Step = 0, Ids = ids, Priorities = priorities, CreatedAt = DateTimeOffset.UtcNow };
-        await RequestAsync(context.Names.ReplayPriorities(prioritySource), MessagePackCodec.Serialize(message, PriorityUpdateMessageFormatter.Instance),
-            WireKind.UpdateReply, cancellationToken);
+        var message = new PriorityUpdate { Ids = Tensor.From<long>(ids, ids.Length), Priorities = Tensor.From<float>(priorities, priorities.Length) };
+        try
+        {
+            await context.Nats.PublishAsync(prioritySubject, Wire.Encode(message), cancellationToken: cancellationToken);
+        }
+        catch (NatsException e)
+        {
+            // Priorities are soft state: a lost update is recomputed by Priority Refresh.
+            context.Logger.LogWarning("Publishing priorities failed, dropped: {Error}", e.Message);
+        }
     }
 
     public async ValueTask<ReplayStatus> GetStatusAsync(CancellationToken cancellationToken)
     {
-        var reply = await RequestAsync(context.Names.ReplayStatus, WireFields.Write(WireKind.StatusRequest), WireKind.StatusReply, cancellationToken);
-        return new ReplayStatus(reply.Int(2), reply.Int(3), (int)reply.Int(4));
+        var reply = await RequestAsync<StatusRequest, StatusReply>(context.Names.ReplayStatus, new StatusRequest(), r => r.Error, cancellationToken);
+        return new ReplayStatus(reply.OldestId, reply.NextId, reply.Segments);
     }
 
     public async ValueTask<ReplaySweep> SweepAsync(long fromId, int count, CancellationToken cancellationToken)
     {
-        var reply = await RequestAsync(context.Names.ReplaySweep, WireFields.Write(WireKind.SweepRequest, (2, fromId), (3, count)),
-            WireKind.SweepReply, cancellationToken);
-        return new ReplaySweep(reply.Longs(2), reply.Longs(3), reply.Int(4));
+        var reply = await RequestAsync<SweepRequest, SweepReply>(context.Names.ReplaySweep, new SweepRequest { FromId = fromId, Count = count },
+            r => r.Error, cancellationToken);
+        return new ReplaySweep(reply.Ids!.ToArray<long>(), reply.Keys!.ToArray<long>(), reply.NextId);
     }
 
-    private async Task<WireFields> RequestAsync(string subject, byte[] payload, WireKind expected, CancellationToken cancellationToken)
+    private async Task<TReply> RequestAsync<TRequest, TReply>(string subject, TRequest request, Func<TReply, string?> error, CancellationToken cancellationToken)
+        where TRequest : IWireContract
+        where TReply : IWireContract
     {
+        var payload = Wire.Encode(request);
         var delay = TimeSpan.FromMilliseconds(100);
         for (var attempt = 0; ; attempt++)
         {
-            NatsMsg message;
+            NatsMsg<byte[]> message;
             try
             {
-                message = await context.Nats.RequestAsync(subject, payload, timeout: TimeSpan.FromSeconds(10), cancellationToken: cancellationToken);
+                message = await context.Nats.RequestAsync<byte[], byte[]>(subject, payload,
+                    replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(10) }, cancellationToken: cancellationToken);
             }
             catch (Exception e) when (e is NatsException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
@@ -89,10 +111,10 @@ public sealed class NatsReplayClient(ClusterContext context, string prioritySour
                 continue;
             }
 
-            WireFields reply;
+            TReply reply;
             try
             {
-                reply = WireFields.Read(message.Data.Span, expected);
+                reply = Wire.Decode<TReply>(message.Data ?? []);
             }
             catch (FormatException e)
             {
@@ -100,9 +122,9 @@ public sealed class NatsReplayClient(ClusterContext context, string prioritySour
                 throw;
             }
 
-            if (reply.Kind == WireKind.ErrorReply)
+            if (error(reply) is { } refused)
             {
-                throw new InvalidOperationException($"replay refused {subject}: {reply.Text(2)}");
+                throw new InvalidOperationException($"replay refused {subject}: {refused}");
             }
 
             return reply;

@@ -1,7 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
-using SpeedyZero.Cluster.Wire;
-using SpeedyZero.Messaging.Nats;
+using NATS.Client.Core;
+using SpeedyZero.Cluster.Contracts;
+using StackExchange.Redis;
 using SpeedyZero.Training.Channels;
 
 namespace SpeedyZero.Cluster.Channels;
@@ -18,7 +19,7 @@ public sealed class NatsRunClock : IRunClock, IAsyncDisposable
     private const string LearnerField = "learner_steps";
     private readonly ClusterContext context;
     private readonly CancellationTokenSource stop = new();
-    private readonly List<NatsSubscription> subscriptions = [];
+    private readonly List<INatsSub<byte[]>> subscriptions = [];
     private readonly List<Task> loops = [];
     private long envSteps;
     private long pendingEnv;
@@ -34,15 +35,16 @@ public sealed class NatsRunClock : IRunClock, IAsyncDisposable
         foreach (var subject in new[] { names.ClockEnv, names.ClockLearner })
         {
             context.DecodeErrors.Track(subject);
-            var subscription = await context.Nats.SubscribeAsync(subject, capacity: 256, cancellationToken: cancellationToken);
+            var subscription = await context.Nats.SubscribeCoreAsync<byte[]>(subject,
+                opts: new NatsSubOpts { ChannelOpts = new NatsSubChannelOpts { Capacity = 256 } }, cancellationToken: cancellationToken);
             clock.subscriptions.Add(subscription);
-            clock.loops.Add(Task.Run(() => clock.ListenAsync(subject, subscription, clock.stop.Token)));
+            clock.loops.Add(Task.Run(() => clock.ListenAsync(subject, subscription, clock.stop.Token), CancellationToken.None));
         }
 
-        var stored = await context.RedisAsync(r => r.HMGetAsync(names.Clock, [EnvField, LearnerField], cancellationToken));
+        var stored = await context.RedisAsync(db => db.HashGetAsync(names.Clock, [EnvField, LearnerField]));
         clock.Raise(ref clock.envSteps, Parse(stored[0]));
         Interlocked.Exchange(ref clock.learnerSteps, Parse(stored[1]));
-        clock.loops.Add(Task.Run(() => clock.FlushLoopAsync(clock.stop.Token)));
+        clock.loops.Add(Task.Run(() => clock.FlushLoopAsync(clock.stop.Token), CancellationToken.None));
         return clock;
     }
 
@@ -67,10 +69,9 @@ public sealed class NatsRunClock : IRunClock, IAsyncDisposable
         {
             try
             {
-                var total = await context.RedisAsync(r => r.ExecuteAsync(["HINCRBY", names.Clock, EnvField, pending], cancellationToken));
-                var value = total.ThrowIfError().AsInt64();
+                var value = await context.RedisAsync(db => db.HashIncrementAsync(names.Clock, EnvField, pending));
                 Raise(ref envSteps, value);
-                await context.Nats.PublishAsync(names.ClockEnv, WireFields.Write(WireKind.Counter, (2, value)), cancellationToken: cancellationToken);
+                await context.Nats.PublishAsync(names.ClockEnv, Wire.Encode(new CounterMessage { Value = value }), cancellationToken: cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -82,8 +83,8 @@ public sealed class NatsRunClock : IRunClock, IAsyncDisposable
         var learner = Interlocked.Exchange(ref learnerToWrite, -1);
         if (learner >= 0)
         {
-            await context.RedisAsync(r => r.HSetAsync(names.Clock, LearnerField, learner.ToString(CultureInfo.InvariantCulture), cancellationToken));
-            await context.Nats.PublishAsync(names.ClockLearner, WireFields.Write(WireKind.Counter, (2, learner)), cancellationToken: cancellationToken);
+            await context.RedisAsync(db => db.HashSetAsync(names.Clock, LearnerField, learner));
+            await context.Nats.PublishAsync(names.ClockLearner, Wire.Encode(new CounterMessage { Value = learner }), cancellationToken: cancellationToken);
         }
     }
 
@@ -107,15 +108,15 @@ public sealed class NatsRunClock : IRunClock, IAsyncDisposable
         }
     }
 
-    private async Task ListenAsync(string subject, NatsSubscription subscription, CancellationToken cancellationToken)
+    private async Task ListenAsync(string subject, INatsSub<byte[]> subscription, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var message in subscription.ReadAllAsync(cancellationToken))
+            await foreach (var message in subscription.Msgs.ReadAllAsync(cancellationToken))
             {
                 try
                 {
-                    var value = WireFields.Read(message.Data.Span, WireKind.Counter).Int(2);
+                    var value = Wire.Decode<CounterMessage>(message.Data ?? []).Value;
                     if (subject == context.Names.ClockEnv) Raise(ref envSteps, value);
                     else Interlocked.Exchange(ref learnerSteps, value);
                 }
@@ -131,8 +132,8 @@ public sealed class NatsRunClock : IRunClock, IAsyncDisposable
         }
     }
 
-    private static long Parse(ReadOnlyMemory<byte>? value) =>
-        value is { } bytes && long.TryParse(System.Text.Encoding.ASCII.GetString(bytes.Span), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : 0;
+    private static long Parse(RedisValue value) =>
+        !value.IsNull && long.TryParse((string?)value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : 0;
 
     private void Raise(ref long field, long value)
     {

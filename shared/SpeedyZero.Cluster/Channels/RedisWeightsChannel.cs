@@ -1,10 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
-using SpeedyZero.Messaging.MessagePack;
-using SpeedyZero.Messaging.MessagePack.Formatters;
-using SpeedyZero.Messaging.Messages;
-using SpeedyZero.Messaging.Nats;
+using NATS.Client.Core;
+using SpeedyZero.Cluster.Contracts;
 using SpeedyZero.Training.Channels;
 
 namespace SpeedyZero.Cluster.Channels;
@@ -13,25 +11,19 @@ namespace SpeedyZero.Cluster.Channels;
 /// Versioned weights: the learner writes the blob to Redis (<c>{p}:weights:{kind}:{version}</c>,
 /// the previous version is kept one publication longer, older ones deleted), points
 /// <c>{p}:weights:{kind}:latest</c> at it and announces it on <c>{p}.weights.{kind}</c>.
-/// Subscribers remember the newest announcement (a core-NATS subscription that drops when slow,
-/// so the learner never waits for them), poll the latest key now and then for announcements they
-/// missed, and fetch the blob only when it is newer than what they hold; length and SHA-256 are checked.
+/// Subscribers remember the newest announcement (a bounded core-NATS subscription that drops when
+/// slow, so the learner never waits for them), poll the latest key now and then for announcements
+/// they missed, and fetch the blob only when it is newer than what they hold.
 /// </summary>
-public sealed class RedisWeightsChannel : IWeightsChannel, IAsyncDisposable
+public sealed class RedisWeightsChannel(ClusterContext context) : IWeightsChannel, IAsyncDisposable
 {
     private static readonly TimeSpan PollEvery = TimeSpan.FromSeconds(1);
-    private readonly ClusterContext context;
     private readonly long[] announced = [-1, -1];
     private readonly List<long>[] published = [[], []];
     private readonly long[] lastPoll = [0, 0];
-    private readonly List<NatsSubscription> subscriptions = [];
+    private readonly List<INatsSub<byte[]>> subscriptions = [];
     private readonly CancellationTokenSource stop = new();
     private readonly List<Task> loops = [];
-
-    public RedisWeightsChannel(ClusterContext context)
-    {
-        this.context = context;
-    }
 
     /// <summary>Newest version announced (or found in Redis) for <paramref name="kind"/>; -1 before any.</summary>
     public long LatestSeen(WeightsKind kind) => Interlocked.Read(ref announced[(int)kind]);
@@ -43,9 +35,10 @@ public sealed class RedisWeightsChannel : IWeightsChannel, IAsyncDisposable
         {
             var subject = context.Names.WeightsAnnounce(kind);
             context.DecodeErrors.Track(subject);
-            var subscription = await context.Nats.SubscribeAsync(subject, capacity: 16, cancellationToken: cancellationToken);
+            var subscription = await context.Nats.SubscribeCoreAsync<byte[]>(subject,
+                opts: new NatsSubOpts { ChannelOpts = new NatsSubChannelOpts { Capacity = 16 } }, cancellationToken: cancellationToken);
             subscriptions.Add(subscription);
-            loops.Add(Task.Run(() => ListenAsync(kind, subject, subscription, stop.Token)));
+            loops.Add(Task.Run(() => ListenAsync(kind, subject, subscription, stop.Token), CancellationToken.None));
         }
     }
 
@@ -53,8 +46,8 @@ public sealed class RedisWeightsChannel : IWeightsChannel, IAsyncDisposable
     {
         var names = context.Names;
         var key = names.WeightsBlob(kind, version);
-        await context.RedisAsync(r => r.SetAsync(key, weights, cancellationToken: cancellationToken));
-        await context.RedisAsync(r => r.SetAsync(names.WeightsLatest(kind), version.ToString(CultureInfo.InvariantCulture), cancellationToken: cancellationToken));
+        await context.RedisAsync(db => db.StringSetAsync(key, weights));
+        await context.RedisAsync(db => db.StringSetAsync(names.WeightsLatest(kind), version.ToString(CultureInfo.InvariantCulture)));
         // Keep the previous version for subscribers fetching it right now; delete the one before.
         var kept = published[(int)kind];
         if (kept.Count == 0 || kept[^1] != version) kept.Add(version);
@@ -62,20 +55,19 @@ public sealed class RedisWeightsChannel : IWeightsChannel, IAsyncDisposable
         {
             var doomed = names.WeightsBlob(kind, kept[0]);
             kept.RemoveAt(0);
-            await context.RedisAsync(r => r.DelAsync([doomed], cancellationToken));
+            await context.RedisAsync(db => db.KeyDeleteAsync(doomed));
         }
 
         var announcement = new WeightsAnnouncement
         {
-            Version = version,
+            WeightsVersion = version,
             RedisKey = key,
             ByteLength = weights.Length,
             Sha256 = SHA256.HashData(weights),
             LearnerStep = version,
-            CreatedAt = DateTimeOffset.UtcNow,
+            CreatedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
         };
-        await context.Nats.PublishAsync(names.WeightsAnnounce(kind), MessagePackCodec.Serialize(announcement, WeightsAnnouncementFormatter.Instance),
-            cancellationToken: cancellationToken);
+        await context.Nats.PublishAsync(names.WeightsAnnounce(kind), Wire.Encode(announcement), cancellationToken: cancellationToken);
     }
 
     public async ValueTask<WeightsVersion?> GetNewerAsync(WeightsKind kind, long haveVersion, CancellationToken cancellationToken)
@@ -89,8 +81,8 @@ public sealed class RedisWeightsChannel : IWeightsChannel, IAsyncDisposable
 
         // Redis holds the truth: read the latest version there, then its blob.
         Interlocked.Exchange(ref lastPoll[slot], now);
-        var latestText = await context.RedisAsync(r => r.GetStringAsync(context.Names.WeightsLatest(kind), cancellationToken));
-        if (latestText is null || !long.TryParse(latestText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var latest))
+        var latestText = await context.RedisAsync(db => db.StringGetAsync(context.Names.WeightsLatest(kind)));
+        if (latestText.IsNull || !long.TryParse((string?)latestText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var latest))
         {
             return null;
         }
@@ -101,20 +93,20 @@ public sealed class RedisWeightsChannel : IWeightsChannel, IAsyncDisposable
             return null;
         }
 
-        var blob = await context.RedisAsync(r => r.GetAsync(context.Names.WeightsBlob(kind, latest), cancellationToken));
-        return blob is null ? null : new WeightsVersion(latest, blob.Value.ToArray());
+        var blob = await context.RedisAsync(db => db.StringGetAsync(context.Names.WeightsBlob(kind, latest)));
+        return blob.IsNull ? null : new WeightsVersion(latest, (byte[])blob!);
     }
 
-    private async Task ListenAsync(WeightsKind kind, string subject, NatsSubscription subscription, CancellationToken cancellationToken)
+    private async Task ListenAsync(WeightsKind kind, string subject, INatsSub<byte[]> subscription, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var message in subscription.ReadAllAsync(cancellationToken))
+            await foreach (var message in subscription.Msgs.ReadAllAsync(cancellationToken))
             {
                 try
                 {
-                    var announcement = MessagePackCodec.Deserialize(message.Data.Span, WeightsAnnouncementFormatter.Instance);
-                    Raise((int)kind, announcement.Version);
+                    var announcement = Wire.Decode<WeightsAnnouncement>(message.Data ?? []);
+                    Raise((int)kind, announcement.WeightsVersion);
                     Interlocked.Exchange(ref lastPoll[(int)kind], 0); // fetch on the next GetNewer
                 }
                 catch (FormatException e)

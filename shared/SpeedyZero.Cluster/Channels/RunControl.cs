@@ -1,5 +1,6 @@
 using System.Globalization;
-using SpeedyZero.Cluster.Wire;
+using NATS.Client.Core;
+using SpeedyZero.Cluster.Contracts;
 
 namespace SpeedyZero.Cluster.Channels;
 
@@ -12,8 +13,8 @@ public static class RunControl
 {
     public static async Task MarkFinishedAsync(ClusterContext context, long learnerStep, CancellationToken cancellationToken)
     {
-        await context.RedisAsync(r => r.SetAsync(context.Names.Finished, learnerStep.ToString(CultureInfo.InvariantCulture), cancellationToken: cancellationToken));
-        await context.Nats.PublishAsync(context.Names.RunFinished, WireFields.Write(WireKind.Counter, (2, learnerStep)), cancellationToken: cancellationToken);
+        await context.RedisAsync(db => db.StringSetAsync(context.Names.Finished, learnerStep.ToString(CultureInfo.InvariantCulture)));
+        await context.Nats.PublishAsync(context.Names.RunFinished, Wire.Encode(new CounterMessage { Value = learnerStep }), cancellationToken: cancellationToken);
     }
 
     /// <summary>Completes when the run is marked finished (polling Redis every 2 s besides the subscription).</summary>
@@ -21,16 +22,19 @@ public static class RunControl
     {
         var subject = context.Names.RunFinished;
         context.DecodeErrors.Track(subject);
-        await using var subscription = await context.Nats.SubscribeAsync(subject, capacity: 4, cancellationToken: cancellationToken);
+        await using var subscription = await context.Nats.SubscribeCoreAsync<byte[]>(subject,
+            opts: new NatsSubOpts { ChannelOpts = new NatsSubChannelOpts { Capacity = 4 } }, cancellationToken: cancellationToken);
         while (true)
         {
-            if (await context.RedisAsync(r => r.GetStringAsync(context.Names.Finished, cancellationToken)) is not null) return;
+            if (!(await context.RedisAsync(db => db.StringGetAsync(context.Names.Finished))).IsNull) return;
+            using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            poll.CancelAfter(TimeSpan.FromSeconds(2));
             try
             {
-                var message = await subscription.NextAsync(TimeSpan.FromSeconds(2), cancellationToken);
+                var message = await subscription.Msgs.ReadAsync(poll.Token);
                 try
                 {
-                    WireFields.Read(message.Data.Span, WireKind.Counter).Int(2);
+                    Wire.Decode<CounterMessage>(message.Data ?? []);
                     return;
                 }
                 catch (FormatException e)
@@ -38,7 +42,7 @@ public static class RunControl
                     context.DecodeErrors.Reject(subject, e);
                 }
             }
-            catch (Messaging.Nats.NatsTimeoutException)
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 // poll Redis again
             }

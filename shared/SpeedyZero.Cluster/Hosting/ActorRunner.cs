@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 using SpeedyZero.Cluster.Channels;
-using SpeedyZero.Metrics;
+using Prometheus;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.Roles.Actor;
+using SpeedyZero.Training.Run;
 
 namespace SpeedyZero.Cluster.Hosting;
 
@@ -26,26 +27,27 @@ public static class ActorRunner
         var sink = new JetStreamSegmentSink(cluster, () => stats.SelfPlayVersionInUse);
 
         var m = host.Metrics;
-        var envSteps = new DeltaCounter(m.CreateCounter("speedyzero_env_steps_total", "Agent steps taken, summed over all environments of the process."));
-        var episodes = new DeltaCounter(m.CreateCounter("speedyzero_episodes_total", "Episodes finished."));
+        var envSteps = m.CreateCounter("speedyzero_env_steps_total", "Agent steps taken, summed over all environments of the process.");
+        var episodes = m.CreateCounter("speedyzero_episodes_total", "Episodes finished.");
         var episodeReturn = m.CreateGauge("speedyzero_episode_return", "Mean undiscounted return of recent finished episodes.", "mode").WithLabels("selfplay");
         episodeReturn.Set(double.NaN); // no episode yet
-        var throttled = new DeltaCounter(m.CreateCounter("speedyzero_actor_throttled_seconds_total", "Time the actor waited for the update/collect ratio."));
-        var searchDuration = m.CreateHistogram("speedyzero_search_duration_seconds", "Wall time of one batched search.", Buckets.DefaultSeconds);
+        var throttled = m.CreateCounter("speedyzero_actor_throttled_seconds_total", "Time the actor waited for the update/collect ratio.");
+        var searchDuration = m.CreateHistogram("speedyzero_search_duration_seconds", "Wall time of one batched search.",
+            new HistogramConfiguration { Buckets = MetricBuckets.Seconds });
         var inUse = m.CreateGauge("speedyzero_weights_version_in_use", "Version of the weights the role computes with.");
         var lag = m.CreateGauge("speedyzero_weights_version_lag", "Latest announced version minus the version in use.");
         host.AddSampler(() =>
         {
-            envSteps.Observe(counting.Added);
-            episodes.Observe(stats.Episodes);
+            envSteps.IncTo(counting.Added);
+            episodes.IncTo(stats.Episodes);
             if (!double.IsNaN(stats.RecentReturn)) episodeReturn.Set(stats.RecentReturn);
-            throttled.Observe(stats.ThrottledSeconds);
+            throttled.IncTo(stats.ThrottledSeconds);
             var version = WeightsVersions.Publication(stats.SelfPlayVersionInUse, WeightsKind.SelfPlay, host.Config);
             inUse.Set(version);
             lag.Set(Math.Max(0, WeightsVersions.Publication(weights.LatestSeen(WeightsKind.SelfPlay), WeightsKind.SelfPlay, host.Config) - version));
         });
 
-        var seed = host.Config.Run.Seed * 7919 + ids.Incarnation;
+        var seed = RunSeeds.Actor(host.Config, RunSeeds.Node(host.Node), clock.EnvSteps);
         await HostContext.RunOnThread("actor", t => new ActorRole(host.Setup, sink, weights, counting, stats, ids, seed)
         {
             Searched = d => searchDuration.Observe(d.TotalSeconds),

@@ -1,4 +1,4 @@
-using SpeedyZero.Metrics;
+using Prometheus;
 
 namespace SpeedyZero.Cluster.Hosting;
 
@@ -19,7 +19,7 @@ public static class ConsumerLagPoller
             {
                 try
                 {
-                    var info = await context.JetStream.GetConsumerAsync(stream, consumer, cancellationToken);
+                    var info = (await context.JetStream.GetConsumerAsync(stream, consumer, cancellationToken)).Info;
                     pending.Set(info.NumPending);
                     ackPending.Set(info.NumAckPending);
                     await Task.Delay(TimeSpan.FromSeconds(10), cancellationToken);

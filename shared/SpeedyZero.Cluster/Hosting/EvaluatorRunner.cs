@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Logging;
 using SpeedyZero.Cluster.Channels;
-using SpeedyZero.Metrics;
+using Prometheus;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.Roles.Evaluator;
+using SpeedyZero.Training.Run;
 
 namespace SpeedyZero.Cluster.Hosting;
 
@@ -19,7 +20,7 @@ public static class EvaluatorRunner
         var episodes = m.CreateCounter("speedyzero_episodes_total", "Episodes finished.");
         var episodeReturn = m.CreateGauge("speedyzero_episode_return", "Mean undiscounted return of recent finished episodes.", "mode").WithLabels("eval");
         episodeReturn.Set(double.NaN); // no evaluation yet
-        m.CreateHistogram("speedyzero_search_duration_seconds", "Wall time of one batched search.", Buckets.DefaultSeconds);
+        m.CreateHistogram("speedyzero_search_duration_seconds", "Wall time of one batched search.", new HistogramConfiguration { Buckets = MetricBuckets.Seconds });
         var inUse = m.CreateGauge("speedyzero_weights_version_in_use", "Version of the weights the role computes with.");
         var lag = m.CreateGauge("speedyzero_weights_version_lag", "Latest announced version minus the version in use.");
         var version = -1L;
@@ -46,7 +47,7 @@ public static class EvaluatorRunner
 
                 version = newer.Version;
                 evaluated = newer.Version;
-                var played = evaluator.Run(newer.Weights, (ulong)host.Config.Run.Seed + 1_000_003, token);
+                var played = evaluator.Run(newer.Weights, RunSeeds.Evaluation(host.Config), token);
                 episodes.Inc(played.Count);
                 episodeReturn.Set(played.Returns.Average());
                 host.Logger.LogInformation(

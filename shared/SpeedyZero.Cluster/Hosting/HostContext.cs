@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using SpeedyZero.Metrics;
+using Prometheus;
 using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Progress;
 using SpeedyZero.Training.Setup;
@@ -7,7 +7,7 @@ using SpeedyZero.Training.Setup;
 namespace SpeedyZero.Cluster.Hosting;
 
 /// <summary>What a role runner gets from the host: configuration, connections, metrics, and a place to register its samplers.</summary>
-public sealed class HostContext(TrainingConfig config, TrainingSetup? setup, ClusterContext cluster, ILogger logger)
+public sealed class HostContext(TrainingConfig config, TrainingSetup? setup, ClusterContext cluster, string node, ILogger logger)
 {
     private readonly List<Action> samplers = [];
     private volatile bool listening;
@@ -18,7 +18,10 @@ public sealed class HostContext(TrainingConfig config, TrainingSetup? setup, Clu
     public TrainingSetup Setup => setup ?? throw new InvalidOperationException("this role has no engine setup");
 
     public ClusterContext Cluster { get; } = cluster;
-    public MetricsRegistry Metrics => Cluster.Metrics;
+
+    /// <summary>This process's node id (node.id, or role-pid).</summary>
+    public string Node { get; } = node;
+    public IMetricFactory Metrics => Cluster.Metrics;
     public ILogger Logger { get; } = logger;
     public TrainingStats Stats { get; } = new();
 
@@ -31,7 +34,7 @@ public sealed class HostContext(TrainingConfig config, TrainingSetup? setup, Clu
     /// </summary>
     public async Task MarkListeningAsync(CancellationToken cancellationToken)
     {
-        await Cluster.Nats.FlushAsync(cancellationToken: cancellationToken);
+        await Cluster.Nats.PingAsync(cancellationToken);
         listening = true;
     }
 

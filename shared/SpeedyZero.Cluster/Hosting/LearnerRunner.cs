@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SpeedyZero.Cluster.Channels;
 using SpeedyZero.Core.Replay;
-using SpeedyZero.Metrics;
+using Prometheus;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Roles.Learner;
@@ -55,14 +55,14 @@ public static class LearnerRunner
         var learningRate = m.CreateGauge("speedyzero_learner_learning_rate", "Learning rate of the last step.");
         var gradNorm = m.CreateGauge("speedyzero_learner_gradient_norm", "Global gradient norm before clipping.");
         var stepDuration = m.CreateHistogram("speedyzero_learner_step_duration_seconds", "Time of one optimiser step, excluding the wait for the batch.",
-            Buckets.DefaultSeconds);
-        var waited = new DeltaCounter(m.CreateCounter("speedyzero_learner_batch_wait_seconds_total", "Time spent waiting for a training batch."));
+            new HistogramConfiguration { Buckets = MetricBuckets.Seconds });
+        var waited = m.CreateCounter("speedyzero_learner_batch_wait_seconds_total", "Time spent waiting for a training batch.");
         var checkpoints = m.CreateCounter("speedyzero_learner_checkpoints_total", "Checkpoints written.");
         var lastCheckpoint = m.CreateGauge("speedyzero_learner_last_checkpoint_timestamp_seconds", "When the last checkpoint was written, Unix seconds.");
         var published = m.CreateGauge("speedyzero_weights_version_published", "Version of the latest weights written to Redis and announced.");
         foreach (var c in new[] { "total", "policy", "value", "value_prefix", "consistency" }) loss.WithLabels(c);
         stepGauge.Set(model.Step);
-        host.AddSampler(() => waited.Observe(stats.LearnerWaitSeconds));
+        host.AddSampler(() => waited.IncTo(stats.LearnerWaitSeconds));
         using var pollerStop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var lagPoller = ConsumerLagPoller.RunAsync(cluster, cluster.Names.BatchStream, ClusterNames.LearnerConsumer, pollerStop.Token);
 

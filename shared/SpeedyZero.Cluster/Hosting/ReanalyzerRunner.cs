@@ -1,7 +1,8 @@
 using SpeedyZero.Cluster.Channels;
-using SpeedyZero.Metrics;
+using Prometheus;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.Roles.Reanalyzer;
+using SpeedyZero.Training.Run;
 
 namespace SpeedyZero.Cluster.Hosting;
 
@@ -33,17 +34,18 @@ public static class ReanalyzerRunner
         });
 
         // Both modes expose the reanalyzer metrics (docs/metrics.md); refresh leaves the batch ones at 0.
-        var produced = new DeltaCounter(m.CreateCounter("speedyzero_batches_produced_total", "Training batches published to the batch work queue."));
-        var batchDuration = m.CreateHistogram("speedyzero_reanalyze_batch_duration_seconds", "Time to build one batch.", Buckets.Exponential(0.01, 2, 12));
+        var produced = m.CreateCounter("speedyzero_batches_produced_total", "Training batches published to the batch work queue.");
+        var batchDuration = m.CreateHistogram("speedyzero_reanalyze_batch_duration_seconds", "Time to build one batch.",
+            new HistogramConfiguration { Buckets = MetricBuckets.BatchSeconds });
         var lagPoller = ConsumerLagPoller.RunAsync(cluster, cluster.Names.BatchStream, ClusterNames.LearnerConsumer, cancellationToken);
         if (refresh)
         {
-            var positions = new DeltaCounter(m.CreateCounter("speedyzero_priority_refresh_positions_total", "Positions whose priority was recomputed."));
-            var sweeps = new DeltaCounter(m.CreateCounter("speedyzero_priority_refresh_sweeps_total", "Full sweeps over the buffer completed."));
+            var positions = m.CreateCounter("speedyzero_priority_refresh_positions_total", "Positions whose priority was recomputed.");
+            var sweeps = m.CreateCounter("speedyzero_priority_refresh_sweeps_total", "Full sweeps over the buffer completed.");
             host.AddSampler(() =>
             {
-                positions.Observe(stats.RefreshedPositions);
-                sweeps.Observe(stats.RefreshSweeps);
+                positions.IncTo(stats.RefreshedPositions);
+                sweeps.IncTo(stats.RefreshSweeps);
             });
             var role = new PriorityRefreshRole(setup, replay, weights, clock, stats);
             await HostContext.RunOnThread("priority-refresh", role.Run, cancellationToken);
@@ -52,11 +54,11 @@ public static class ReanalyzerRunner
         }
 
         var batches = new JetStreamBatchQueue(cluster, setup.Config.Learner.BatchSize, setup.UnrollSteps, setup.StackedObservationSize, setup.ActionCount);
-        host.AddSampler(() => produced.Observe(stats.BatchesProduced));
+        host.AddSampler(() => produced.IncTo(stats.BatchesProduced));
         var workers = new List<Task>();
         for (var w = 0; w < host.Config.Reanalyze.Workers; w++)
         {
-            var seed = host.Config.Run.Seed * 104729 + w + 1 + Random.Shared.Next(1 << 20);
+            var seed = RunSeeds.Reanalyzer(host.Config, RunSeeds.Node(host.Node), w, clock.LearnerSteps);
             var role = new ReanalyzerRole(setup, replay, batches, weights, clock, stats, seed)
             {
                 BatchBuilt = d => batchDuration.Observe(d.TotalSeconds),

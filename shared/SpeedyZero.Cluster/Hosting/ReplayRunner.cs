@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using SpeedyZero.Cluster.Channels;
 using SpeedyZero.Cluster.Replay;
 using SpeedyZero.Core.Replay;
+using SpeedyZero.Training.Run;
 
 namespace SpeedyZero.Cluster.Hosting;
 
@@ -18,7 +19,7 @@ public static class ReplayRunner
             BetaStart = config.Replay.PriorityBetaStart,
             BetaEnd = config.Replay.PriorityBetaEnd,
         };
-        var store = await RedisReplayStore.OpenAsync(host.Cluster, options, (int)config.Run.Seed + 11, cancellationToken);
+        var store = await RedisReplayStore.OpenAsync(host.Cluster.Db, host.Cluster.Names, options, RunSeeds.Replay(config), cancellationToken);
         var status = store.Status;
         host.Logger.LogInformation("Replay rebuilt from Redis: {Segments} segments, transitions [{Oldest}, {Next}), total mass {Mass}",
             status.Segments, status.OldestId, status.NextId, store.TotalMass);

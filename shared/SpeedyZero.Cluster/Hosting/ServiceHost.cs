@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging;
 using SpeedyZero.Cluster.Channels;
 using SpeedyZero.Engine;
-using SpeedyZero.Messaging.Nats;
+using Prometheus;
 using SpeedyZero.Metrics;
 using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Setup;
@@ -59,16 +59,19 @@ public static class ServiceHost
             }
         }
 
-        var registry = new MetricsRegistry();
+        // One registry per process, without prometheus-net's default collectors: the process_*
+        // series are the catalogue's own (docs/metrics.md).
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        var metrics = Prometheus.Metrics.WithCustomRegistry(registry);
         var device = config.Model.Device == EngineDevice.Cuda ? "cuda" : "cpu";
-        var common = new CommonMetrics(registry, device);
+        var common = new CommonMetrics(metrics, device);
         ClusterContext? cluster = null;
         HostContext? host = null;
         var engineReady = role == ServiceRole.Replay;
         // One list for /readyz and the speedyzero_ready gauge, so the two cannot disagree.
         (string Name, Func<bool> Holds)[] conditions =
         [
-            ("nats", () => cluster?.Nats.State == NatsConnectionState.Connected),
+            ("nats", () => cluster?.NatsConnected == true),
             ("redis", () => cluster?.Redis.IsConnected == true),
             ("engine", () => engineReady),
             ("listening", () => host?.Listening == true),
@@ -100,7 +103,7 @@ public static class ServiceHost
             {
                 try
                 {
-                    common.Sample(IsReady(), cluster);
+                    common.Sample(IsReady());
                     host?.Sample();
                     await Task.Delay(1000, samplerStop.Token);
                 }
@@ -125,9 +128,9 @@ public static class ServiceHost
                 engineReady = true;
             }
 
-            cluster = await ClusterContext.ConnectAsync(config, $"speedyzero-{node}", registry, logger, stop.Token);
+            cluster = await ClusterContext.ConnectAsync(config, $"speedyzero-{node}", metrics, logger, stop.Token);
             await ClusterStreams.EnsureAsync(cluster, config, stop.Token);
-            host = new HostContext(config, setup, cluster, logger);
+            host = new HostContext(config, setup, cluster, node, logger);
 
             // Every role but the learner stops when the learner marks the run finished.
             using var roleStop = CancellationTokenSource.CreateLinkedTokenSource(stop.Token);

@@ -1,20 +1,17 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+using Prometheus;
 using SpeedyZero.Cluster.Channels;
-using SpeedyZero.Cluster.Wire;
-using SpeedyZero.Messaging.MessagePack;
-using SpeedyZero.Messaging.MessagePack.Formatters;
-using SpeedyZero.Messaging.Nats;
-using SpeedyZero.Metrics;
-using SpeedyZero.Training.Channels;
+using SpeedyZero.Cluster.Contracts;
+using SpeedyZero.Cluster.Hosting;
 
 namespace SpeedyZero.Cluster.Replay;
 
 /// <summary>
 /// The replay role: stores segments from the durable consumer (ack only after the Redis
-/// transaction), and answers sample / status / sweep / priority-update requests over NATS
-/// request/reply. Requests are served in a queue group, so a second replay never double-serves
-/// (the deployment runs one).
+/// transaction), answers sample / status / sweep requests over NATS request/reply and applies the
+/// priority updates published to it. Everything is served in a queue group, so a second replay
+/// never double-serves (the deployment runs one).
 /// </summary>
 public sealed class ReplayService
 {
@@ -42,7 +39,8 @@ public sealed class ReplayService
         segmentCount = m.CreateGauge("speedyzero_replay_segments", "Segments in the buffer.");
         m.CreateGauge("speedyzero_replay_capacity_transitions", "Configured capacity, in transitions.").Set(store.Capacity);
         samples = m.CreateCounter("speedyzero_replay_samples_total", "Positions sampled and served to reanalyzers.");
-        sampleDuration = m.CreateHistogram("speedyzero_replay_sample_duration_seconds", "Time to serve one sample request.", Buckets.DefaultSeconds);
+        sampleDuration = m.CreateHistogram("speedyzero_replay_sample_duration_seconds", "Time to serve one sample request.",
+            new HistogramConfiguration { Buckets = MetricBuckets.Seconds });
         priorityUpdates = m.CreateCounter("speedyzero_priority_updates_total", "Priorities written into the index.", "source");
         priorityUpdates.WithLabels("learner");
         priorityUpdates.WithLabels("refresh");
@@ -50,18 +48,22 @@ public sealed class ReplayService
     }
 
     /// <summary>
-    /// Serves until <paramref name="cancellationToken"/> fires; ingestion and request loops run side by side.
-    /// <paramref name="subscribed"/> runs once every request subject has its subscription.
+    /// Serves until <paramref name="cancellationToken"/> fires; ingestion, request and update loops
+    /// run side by side. <paramref name="subscribed"/> runs once every subject has its subscription.
     /// </summary>
-    public async Task RunAsync(ISegmentSource source, Func<CancellationToken, Task> subscribed, CancellationToken cancellationToken)
+    public async Task RunAsync(JetStreamSegmentSource source, Func<CancellationToken, Task> subscribed, CancellationToken cancellationToken)
     {
         var names = context.Names;
         var loops = new List<Task> { IngestAsync(source, cancellationToken) };
-        foreach (var subject in new[] { names.ReplaySample, names.ReplayStatus, names.ReplaySweep, names.ReplayPriorities("learner"), names.ReplayPriorities("refresh") })
+        foreach (var subject in new[] { names.ReplaySample, names.ReplayStatus, names.ReplaySweep })
         {
-            context.DecodeErrors.Track(subject);
-            var subscription = await context.Nats.SubscribeAsync(subject, QueueGroup, capacity: 256, cancellationToken: cancellationToken);
-            loops.Add(ServeAsync(subject, subscription, cancellationToken));
+            loops.Add(ServeAsync(subject, await SubscribeAsync(subject, cancellationToken), cancellationToken));
+        }
+
+        foreach (var prioritySource in new[] { "learner", "refresh" })
+        {
+            var subject = names.ReplayPriorities(prioritySource);
+            loops.Add(UpdateAsync(subject, prioritySource, await SubscribeAsync(subject, cancellationToken), cancellationToken));
         }
 
         await subscribed(cancellationToken);
@@ -72,15 +74,23 @@ public sealed class ReplayService
         await Task.WhenAll(loops);
     }
 
-    private async Task IngestAsync(ISegmentSource source, CancellationToken cancellationToken)
+    private async Task<INatsSub<byte[]>> SubscribeAsync(string subject, CancellationToken cancellationToken)
     {
-        var evictionsBefore = store.Evictions;
+        context.DecodeErrors.Track(subject);
+        return await context.Nats.SubscribeCoreAsync<byte[]>(subject, QueueGroup,
+            opts: new NatsSubOpts { ChannelOpts = new NatsSubChannelOpts { Capacity = 256 } }, cancellationToken: cancellationToken);
+    }
+
+    private async Task IngestAsync(JetStreamSegmentSource source, CancellationToken cancellationToken)
+    {
         try
         {
             await foreach (var delivery in source.ReadAllAsync(cancellationToken))
             {
+                var segment = delivery.Value;
                 var segmentsBefore = store.Status.Segments;
-                if (await store.AddAsync(delivery.Value, CancellationToken.None))
+                // The bytes the actor encoded go into Redis as they are.
+                if (await store.AddAsync(segment.SegmentId, segment.Positions, segment.Encoded, CancellationToken.None))
                 {
                     stored.Inc();
                     var dropped = segmentsBefore + 1 - store.Status.Segments;
@@ -99,30 +109,29 @@ public sealed class ReplayService
         {
             // draining: un-acked deliveries are redelivered to the next replay
         }
-
-        _ = evictionsBefore;
     }
 
-    private async Task ServeAsync(string subject, NatsSubscription subscription, CancellationToken cancellationToken)
+    private async Task ServeAsync(string subject, INatsSub<byte[]> subscription, CancellationToken cancellationToken)
     {
         try
         {
-            await foreach (var message in subscription.ReadAllAsync(cancellationToken))
+            await using var _ = subscription;
+            await foreach (var message in subscription.Msgs.ReadAllAsync(cancellationToken))
             {
                 if (message.ReplyTo is null) continue;
                 byte[] reply;
                 try
                 {
-                    reply = await HandleAsync(subject, message.Data, cancellationToken);
+                    reply = Handle(subject, message.Data ?? []);
                 }
                 catch (FormatException e)
                 {
                     context.DecodeErrors.Reject(subject, e);
-                    reply = WireFields.Write(WireKind.ErrorReply, (2, "malformed request: " + e.Message));
+                    reply = ErrorReply(subject, "malformed request: " + e.Message);
                 }
                 catch (InvalidOperationException e)
                 {
-                    reply = WireFields.Write(WireKind.ErrorReply, (2, e.Message));
+                    reply = ErrorReply(subject, e.Message);
                 }
 
                 await message.ReplyAsync(reply, cancellationToken: cancellationToken);
@@ -134,52 +143,77 @@ public sealed class ReplayService
         }
     }
 
-    private async Task<byte[]> HandleAsync(string subject, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    private async Task UpdateAsync(string subject, string label, INatsSub<byte[]> subscription, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var _ = subscription;
+            await foreach (var message in subscription.Msgs.ReadAllAsync(cancellationToken))
+            {
+                PriorityUpdate update;
+                try
+                {
+                    update = Wire.Decode<PriorityUpdate>(message.Data ?? []);
+                }
+                catch (FormatException e)
+                {
+                    context.DecodeErrors.Reject(subject, e);
+                    continue;
+                }
+
+                var updated = await store.UpdatePrioritiesAsync(update.Ids!.ToArray<long>(), update.Priorities!.ToArray<float>(), CancellationToken.None);
+                priorityUpdates.WithLabels(label).Inc(updated);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    private byte[] Handle(string subject, byte[] data)
     {
         var names = context.Names;
         if (subject == names.ReplaySample)
         {
             var started = Stopwatch.GetTimestamp();
-            var request = WireFields.Read(data.Span, WireKind.SampleRequest);
-            var count = request.Int(2);
-            var beta = request.Float(3);
-            if (count is < 1 or > 65536 || beta is < 0 or > 1 || double.IsNaN(beta))
+            var request = Wire.Decode<SampleRequest>(data);
+            var sample = store.Sample(request.Count, request.Beta);
+            samples.Inc(request.Count);
+            var reply = Wire.Encode(new SampleReply
             {
-                throw new FormatException($"sample request for {count} positions at beta {beta} is out of range");
-            }
-
-            var sample = store.Sample((int)count, beta);
-            samples.Inc(count);
-            var reply = WireFields.Write(WireKind.SampleReply, (2, sample.Ids), (3, sample.Keys), (4, sample.Weights), (5, sample.NextId));
+                Ids = Tensor.From<long>(sample.Ids, sample.Ids.Length),
+                Keys = Tensor.From<long>(sample.Keys, sample.Keys.Length),
+                Weights = Tensor.From<float>(sample.Weights, sample.Weights.Length),
+                NextId = sample.NextId,
+            });
             sampleDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
             return reply;
         }
 
         if (subject == names.ReplayStatus)
         {
-            WireFields.Read(data.Span, WireKind.StatusRequest);
+            Wire.Decode<StatusRequest>(data);
             var status = store.Status;
-            return WireFields.Write(WireKind.StatusReply, (2, status.OldestId), (3, status.NextId), (4, (long)status.Segments));
+            return Wire.Encode(new StatusReply { OldestId = status.OldestId, NextId = status.NextId, Segments = status.Segments });
         }
 
-        if (subject == names.ReplaySweep)
+        var sweepRequest = Wire.Decode<SweepRequest>(data);
+        var sweep = store.Sweep(sweepRequest.FromId, sweepRequest.Count);
+        return Wire.Encode(new SweepReply
         {
-            var request = WireFields.Read(data.Span, WireKind.SweepRequest);
-            var count = request.Int(3);
-            if (count is < 0 or > 65536) throw new FormatException($"sweep of {count} positions is out of range");
-            var sweep = store.Sweep(request.Int(2), (int)count);
-            return WireFields.Write(WireKind.SweepReply, (2, sweep.Ids), (3, sweep.Keys), (4, sweep.NextId));
-        }
+            Ids = Tensor.From<long>(sweep.Ids, sweep.Ids.Length),
+            Keys = Tensor.From<long>(sweep.Keys, sweep.Keys.Length),
+            NextId = sweep.NextId,
+        });
+    }
 
-        var update = MessagePackCodec.Deserialize(data.Span, PriorityUpdateMessageFormatter.Instance);
-        foreach (var p in update.Priorities)
-        {
-            if (!(p > 0) || float.IsInfinity(p)) throw new FormatException($"priority {p} is not finite and positive");
-        }
-
-        var updated = await store.UpdatePrioritiesAsync(update.Ids, update.Priorities, CancellationToken.None);
-        priorityUpdates.WithLabels(subject == names.ReplayPriorities("refresh") ? "refresh" : "learner").Inc(updated);
-        return WireFields.Write(WireKind.UpdateReply, (2, (long)updated));
+    private byte[] ErrorReply(string subject, string error)
+    {
+        var names = context.Names;
+        if (subject == names.ReplaySample) return Wire.Encode(new SampleReply { Error = error });
+        if (subject == names.ReplayStatus) return Wire.Encode(new StatusReply { Error = error });
+        return Wire.Encode(new SweepReply { Error = error });
     }
 
     private void UpdateGauges()

@@ -15,7 +15,8 @@ public sealed class SegmentIds(int incarnation)
 
     public int Incarnation { get; } = incarnation & ((1 << IncarnationBits) - 1);
 
-    public static SegmentIds ForNewIncarnation() => new(Random.Shared.Next(1 << IncarnationBits));
+    /// <summary>An identifier, not part of the run's randomness: drawn from the OS so that a restart never reuses one.</summary>
+    public static SegmentIds ForNewIncarnation() => new(System.Security.Cryptography.RandomNumberGenerator.GetInt32(1 << IncarnationBits));
 
     public long Next()
     {

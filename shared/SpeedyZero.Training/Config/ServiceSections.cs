@@ -22,6 +22,9 @@ public sealed partial record TrainingConfig
         Check.That(Uri.TryCreate(Nats.Url, UriKind.Absolute, out var nats) && nats.Scheme is "nats" or "tls" && nats.Port > 0,
             "nats.url", $"'{Nats.Url}' is not a nats://host:port URL");
         Check.That(Nats.Password is null || Nats.User is not null, "nats.user", "must be set when nats.password is");
+        Check.That(Nats.CaFile is null || File.Exists(Nats.CaFile), "nats.ca_file", $"'{Nats.CaFile}' does not exist");
+        Check.That(Redis.CaFile is null || Redis.Tls, "redis.tls", "must be true when redis.ca_file is set");
+        Check.That(Redis.CaFile is null || File.Exists(Redis.CaFile), "redis.ca_file", $"'{Redis.CaFile}' does not exist");
         Check.That(TryParseEndpoint(Redis.Endpoint, out _, out _), "redis.endpoint", $"'{Redis.Endpoint}' is not host:port");
         Check.That(Metrics.Port is >= 0 and <= 65535, "metrics.port", "must be in 0..65535 (0: any free port)");
         Check.That(Engine.Threads is null or >= 1, "engine.threads", "must be at least 1");
@@ -54,6 +57,9 @@ public sealed record NatsSection
 
     /// <summary>Password (from SPEEDYZERO__NATS__PASSWORD).</summary>
     public string? Password { get; init; }
+
+    /// <summary>PEM file of the CA that signed the server's certificate; set, the connection requires TLS.</summary>
+    public string? CaFile { get; init; }
 }
 
 /// <summary>Redis server and credentials.</summary>
@@ -64,6 +70,12 @@ public sealed record RedisSection
 
     /// <summary>Password (from SPEEDYZERO__REDIS__PASSWORD).</summary>
     public string? Password { get; init; }
+
+    /// <summary>Connect with TLS.</summary>
+    public bool Tls { get; init; }
+
+    /// <summary>PEM file of the CA that signed the server's certificate (with tls; none: the system's trust store).</summary>
+    public string? CaFile { get; init; }
 }
 
 /// <summary>The /metrics, /healthz, /readyz listener.</summary>
