@@ -1,10 +1,8 @@
 using System.Runtime.InteropServices;
-using Microsoft.Extensions.Logging.Abstractions;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
 using SpeedyZero.Cluster.Channels;
-using SpeedyZero.Messaging.Chunking;
-using SpeedyZero.Messaging.JetStream;
-using SpeedyZero.Messaging.Nats;
-using SpeedyZero.Metrics;
+using SpeedyZero.Cluster.Channels.Chunking;
 using SpeedyZero.Testing;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.Config;
@@ -50,9 +48,8 @@ public class BatchQueueTests
             $"nats.url={nats.Url}", $"redis.endpoint=127.0.0.1:{redis.Port}",
             $"learner.batch_size={batchSize}", $"reanalyze.queue_capacity={capacity}",
         ]);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var context = await ClusterContext.ConnectAsync(config, "test", new MetricsRegistry(), NullLogger.Instance, timeout.Token);
-        await ClusterStreams.EnsureAsync(context, config, timeout.Token);
+        var context = await TestContexts.ConnectAsync(config);
+        await ClusterStreams.EnsureAsync(context, config, Timeout());
         return new Fixture { Nats = nats, Redis = redis, Context = context, Setup = new TrainingSetup(config) };
     }
 
@@ -100,7 +97,7 @@ public class BatchQueueTests
     private static CancellationToken Timeout() => new CancellationTokenSource(TimeSpan.FromSeconds(60)).Token;
 
     private static async Task<long> StreamMessagesAsync(Fixture f) =>
-        (await f.Context.JetStream.GetStreamAsync(f.Context.Names.BatchStream)).State.Messages;
+        (await f.Context.JetStream.GetStreamAsync(f.Context.Names.BatchStream)).Info.State.Messages;
 
     [Fact]
     public async Task A_batch_several_times_max_payload_goes_through_the_queue_bit_identical()
@@ -110,7 +107,7 @@ public class BatchQueueTests
         var learner = f.Queue();
         Assert.True(learner.ChunksPerBatch >= 4, $"a batch should take several messages, takes {learner.ChunksPerBatch}");
         var stream = await f.Context.JetStream.GetStreamAsync(f.Context.Names.BatchStream);
-        Assert.Equal(2L * learner.ChunksPerBatch, stream.Config.MaxMsgs);
+        Assert.Equal(2L * learner.ChunksPerBatch, stream.Info.Config.MaxMsgs);
 
         var sent = f.Batch(1);
         await reanalyzer.PublishAsync(sent, Timeout());
@@ -129,16 +126,16 @@ public class BatchQueueTests
         await using var f = await StartAsync("cartpole", batchSize: 32);
         var queue = f.Queue();
         Assert.Equal(1, queue.ChunksPerBatch);
-        Assert.Equal(2, (await f.Context.JetStream.GetStreamAsync(f.Context.Names.BatchStream)).Config.MaxMsgs);
+        Assert.Equal(2, (await f.Context.JetStream.GetStreamAsync(f.Context.Names.BatchStream)).Info.Config.MaxMsgs);
 
         var sent = f.Batch(2);
         await queue.PublishAsync(sent, Timeout());
         Assert.Equal(1, await StreamMessagesAsync(f));
-        var message = await f.Context.JetStream.Connection.RequestAsync($"$JS.API.STREAM.MSG.GET.{f.Context.Names.BatchStream}",
-            "{\"seq\":1}"u8.ToArray(), timeout: TimeSpan.FromSeconds(5));
+        var message = await f.Context.Nats.RequestAsync<byte[], byte[]>($"$JS.API.STREAM.MSG.GET.{f.Context.Names.BatchStream}",
+            "{\"seq\":1}"u8.ToArray(), replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(5) });
         using var stored = System.Text.Json.JsonDocument.Parse(message.Data);
         var headers = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(stored.RootElement.GetProperty("message").GetProperty("hdrs").GetString()!));
-        Assert.Contains(JetStreamContext.MsgIdHeader, headers);
+        Assert.Contains("Nats-Msg-Id", headers);
         Assert.DoesNotContain(ChunkHeaders.TransferId, headers);
         AssertIdentical(sent, await TakeAsync(queue));
     }
@@ -203,19 +200,23 @@ public class BatchQueueTests
         var subject = f.Context.Names.BatchSubject;
         var reanalyzer = f.Queue();
         var learner = f.Queue(transferTimeout: TimeSpan.FromSeconds(2));
-        static NatsHeaders Chunk(string id, string index, string count, string total, string offset) => new NatsHeaders()
-            .Add(ChunkHeaders.TransferId, id).Add(ChunkHeaders.Index, index).Add(ChunkHeaders.Count, count)
-            .Add(ChunkHeaders.TotalLength, total).Add(ChunkHeaders.Offset, offset);
+        static NatsHeaders Chunk(string id, string index, string count, string total, string offset) => new()
+        {
+            [ChunkHeaders.TransferId] = id, [ChunkHeaders.Index] = index, [ChunkHeaders.Count] = count,
+            [ChunkHeaders.TotalLength] = total, [ChunkHeaders.Offset] = offset,
+        };
+        async Task PublishAsync(ReadOnlyMemory<byte> data, string id, NatsHeaders? headers = null) =>
+            (await js.PublishAsync(subject, data, opts: new NatsJSPubOpts { MsgId = id }, headers: headers)).EnsureSuccess();
 
-        await js.PublishAsync(subject, new byte[100], "junk-1", Chunk("junk-1", "x", "3", "300", "0"));             // non-numeric
-        await js.PublishAsync(subject, new byte[100], "junk-2", Chunk("junk-2", "0", "3", "999999999", "0"));       // larger than any batch
-        await js.PublishAsync(subject, new byte[100], "junk-3", Chunk("junk-3", "0", "3", "300", "0"));             // never completes
-        await js.PublishAsync(subject, new byte[] { 0xc1, 1, 2, 3 }, "junk-4");                                     // not a batch at all
+        await PublishAsync(new byte[100], "junk-1", Chunk("junk-1", "x", "3", "300", "0"));             // non-numeric
+        await PublishAsync(new byte[100], "junk-2", Chunk("junk-2", "0", "3", "999999999", "0"));       // larger than any batch
+        await PublishAsync(new byte[100], "junk-3", Chunk("junk-3", "0", "3", "300", "0"));             // never completes
+        await PublishAsync(new byte[] { 0xc1, 1, 2, 3 }, "junk-4");                                     // not a batch at all
         var noise = new byte[150_000];
         new Random(3).NextBytes(noise);
         foreach (var (headers, data) in ChunkSplitter.Split(noise, ChunkSplitter.ChunkSizeFor(MaxPayload), "junk-5"))       // whole, not a batch
         {
-            await js.PublishAsync(subject, data, $"junk-5:{headers[ChunkHeaders.Index]}", headers);
+            await PublishAsync(data, $"junk-5:{ChunkHeaders.Read(headers, ChunkHeaders.Index)}", headers);
         }
 
         // The junk holds most of the bound: the good batch's chunks go in as the learner takes.

@@ -72,12 +72,12 @@ public class ChaosTests
         var context = cluster.Context;
         var stored = await cluster.AssertPublishedSegmentsStoredOnceAsync();
 
-        Assert.Equal(stored.Count, await context.Redis.ExistsAsync(stored.Select(id => context.Names.SegmentKey(id)).ToArray()));
-        var state = await RedisReplayStore.LoadStateAsync(context, CancellationToken.None);
+        Assert.Equal(stored.Count, await context.Db.KeyExistsAsync(stored.Select(id => (StackExchange.Redis.RedisKey)context.Names.SegmentKey(id)).ToArray()));
+        var state = await RedisReplayStore.LoadStateAsync(context.Db, context.Names, CancellationToken.None);
         var positions = 0L;
         foreach (var id in stored)
         {
-            positions += Core.Segments.SegmentCodec.Decode((await context.Redis.GetAsync(context.Names.SegmentKey(id)))!.Value.Span).Positions;
+            positions += Core.Segments.SegmentCodec.Decode((byte[])(await context.Db.StringGetAsync(context.Names.SegmentKey(id)))!).Positions;
         }
 
         Assert.Equal(positions, state!.Priorities.Length); // the index covers exactly the stored segments' positions

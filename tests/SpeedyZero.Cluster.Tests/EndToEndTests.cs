@@ -1,7 +1,9 @@
 using System.Globalization;
 using SpeedyZero.Cluster.Replay;
 using SpeedyZero.Cluster.Wire;
-using SpeedyZero.Messaging.JetStream;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using SpeedyZero.Cluster.Contracts;
 using SpeedyZero.Training.Run;
 
 namespace SpeedyZero.Cluster.Tests;
@@ -51,7 +53,7 @@ public class EndToEndTests
 
         foreach (var id in stored.Take(50))
         {
-            Assert.Equal(1, await context.Redis.ExistsAsync([context.Names.SegmentKey(id)]));
+            Assert.True(await context.Db.KeyExistsAsync(context.Names.SegmentKey(id)));
         }
 
         // Metrics were last read up to 300 ms before each process exited: at most the final counts.
@@ -62,8 +64,7 @@ public class EndToEndTests
         var state = Checkpoint.LoadState(cluster.CheckpointDir);
         Assert.True(state.LearnerSteps >= 50, $"learner reached step {state.LearnerSteps}");
         Assert.True(learner.Metric("speedyzero_batches_consumed_total") >= 50);
-        Assert.Equal(state.LearnerSteps.ToString(CultureInfo.InvariantCulture), (await context.Redis.HGetAsync(context.Names.Clock, "learner_steps")) is { } v
-            ? System.Text.Encoding.ASCII.GetString(v.Span) : "");
+        Assert.Equal(state.LearnerSteps.ToString(CultureInfo.InvariantCulture), (string?)await context.Db.HashGetAsync(context.Names.Clock, "learner_steps"));
         Assert.True(cluster.Roles["reanalyzer-1"].Metric("speedyzero_batches_produced_total") > 0);
         Assert.True(cluster.Roles["reanalyzer-2"].Metric("speedyzero_batches_produced_total") > 0);
 
@@ -80,7 +81,7 @@ public class EndToEndTests
             Assert.True(actor.Metric("speedyzero_weights_version_in_use") >= 5, $"{actor.Name} used version {actor.Metric("speedyzero_weights_version_in_use")}");
         }
 
-        var index = await RedisReplayStore.LoadStateAsync(context, CancellationToken.None);
+        var index = await RedisReplayStore.LoadStateAsync(context.Db, context.Names, CancellationToken.None);
         Assert.NotNull(index);
         Assert.True(index.Priorities.Distinct().Count() > 10, "priorities in Redis never changed");
         Assert.True(replay.Metric("speedyzero_priority_updates_total{source=\"learner\"}") > 0);
@@ -120,33 +121,34 @@ public class EndToEndTests
         var names = context.Names;
         for (var round = 0; round < 2; round++)
         {
-            foreach (var subject in new[] { names.ReplaySample, names.ReplayStatus, names.ReplaySweep, names.ReplayPriorities("learner"), names.ReplayPriorities("refresh") })
-            {
-                var reply = await context.Nats.RequestAsync(subject, Garbage, timeout: TimeSpan.FromSeconds(10));
-                Assert.Equal(WireKind.ErrorReply, WireFields.Read(reply.Data.Span, WireKind.ErrorReply).Kind);
-            }
+            // Requests get an answer naming the error (the reply contract's Error field).
+            var opts = new NatsSubOpts { Timeout = TimeSpan.FromSeconds(10) };
+            Assert.StartsWith("malformed request", Wire.Decode<SampleReply>((await context.Nats.RequestAsync<byte[], byte[]>(names.ReplaySample, Garbage, replyOpts: opts)).Data!).Error);
+            Assert.StartsWith("malformed request", Wire.Decode<StatusReply>((await context.Nats.RequestAsync<byte[], byte[]>(names.ReplayStatus, Garbage, replyOpts: opts)).Data!).Error);
+            Assert.StartsWith("malformed request", Wire.Decode<SweepReply>((await context.Nats.RequestAsync<byte[], byte[]>(names.ReplaySweep, Garbage, replyOpts: opts)).Data!).Error);
 
-            foreach (var subject in new[] { names.WeightsAnnounce(Training.Channels.WeightsKind.SelfPlay), names.WeightsAnnounce(Training.Channels.WeightsKind.Target),
+            foreach (var subject in new[] { names.ReplayPriorities("learner"), names.ReplayPriorities("refresh"),
+                         names.WeightsAnnounce(Training.Channels.WeightsKind.SelfPlay), names.WeightsAnnounce(Training.Channels.WeightsKind.Target),
                          names.ClockEnv, names.ClockLearner, names.RunFinished })
             {
                 await context.Nats.PublishAsync(subject, Garbage);
             }
 
-            await context.JetStream.PublishAsync(names.SegmentSubject, Garbage, msgId: $"garbage-{round}");
+            (await context.JetStream.PublishAsync(names.SegmentSubject, Garbage, opts: new NatsJSPubOpts { MsgId = $"garbage-{round}" })).EnsureSuccess();
             for (var attempt = 0; ; attempt++)
             {
                 try
                 {
-                    await context.JetStream.PublishAsync(names.BatchSubject, Garbage, msgId: $"garbage-{round}");
+                    (await context.JetStream.PublishAsync(names.BatchSubject, Garbage, opts: new NatsJSPubOpts { MsgId = $"garbage-{round}" })).EnsureSuccess();
                     break;
                 }
-                catch (JetStreamApiException) when (attempt < 200)
+                catch (NatsJSApiException) when (attempt < 200)
                 {
                     await Task.Delay(50); // the backlog is full: wait for the learner to take one
                 }
             }
         }
 
-        await context.Nats.FlushAsync();
+        await context.Nats.PingAsync();
     }
 }

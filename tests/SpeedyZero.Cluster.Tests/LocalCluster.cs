@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging.Abstractions;
-using SpeedyZero.Messaging.Nats;
-using SpeedyZero.Metrics;
+using NATS.Client.Core;
 using SpeedyZero.Testing;
 using SpeedyZero.Training.Config;
 
@@ -96,18 +94,19 @@ public sealed class LocalCluster : IAsyncDisposable
         };
         var cluster = new LocalCluster(nats, redis, directory, environment) { ConfigPath = configPath };
         var config = new TrainingConfig { Nats = new NatsSection { Url = nats.Url }, Redis = new RedisSection { Endpoint = $"127.0.0.1:{redis.Port}" } };
-        cluster.Context = await ClusterContext.ConnectAsync(config, "test", new MetricsRegistry(), NullLogger.Instance, CancellationToken.None);
+        cluster.Context = await TestContexts.ConnectAsync(config);
         await Channels.ClusterStreams.EnsureAsync(cluster.Context, ConfigLoader.Load("cartpole", null, new Dictionary<string, string>(), ["reanalyze.queue_capacity=2"]),
             CancellationToken.None);
-        var subscription = await cluster.Context.Nats.SubscribeAsync(cluster.Context.Names.SegmentSubject, capacity: 1 << 20);
+        var subscription = await cluster.Context.Nats.SubscribeCoreAsync<byte[]>(cluster.Context.Names.SegmentSubject,
+            opts: new NatsSubOpts { ChannelOpts = new NatsSubChannelOpts { Capacity = 1 << 20 } });
         cluster.recorder = Task.Run(async () =>
         {
             try
             {
-                await foreach (var message in subscription.ReadAllAsync(cluster.stop.Token))
+                await foreach (var message in subscription.Msgs.ReadAllAsync(cluster.stop.Token))
                 {
-                    var id = message.Headers?["Nats-Msg-Id"];
-                    if (id is not null && long.TryParse(id, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+                    if (message.Headers is not null && message.Headers.TryGetValue("Nats-Msg-Id", out var id)
+                        && long.TryParse(id, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
                     {
                         lock (cluster.PublishedSegmentIds) cluster.PublishedSegmentIds.Add(value);
                     }
@@ -145,10 +144,10 @@ public sealed class LocalCluster : IAsyncDisposable
     /// </summary>
     public async Task<List<long>> AssertPublishedSegmentsStoredOnceAsync()
     {
-        var order = await Context.Redis.LRangeAsync(Context.Names.ReplayOrder, 0, -1);
-        var stored = order.Select(e => long.Parse(System.Text.Encoding.ASCII.GetString(e.Span).Split(':')[0], CultureInfo.InvariantCulture)).ToList();
+        var order = await Context.Db.ListRangeAsync(Context.Names.ReplayOrder);
+        var stored = order.Select(e => long.Parse(((string)e!).Split(':')[0], CultureInfo.InvariantCulture)).ToList();
         Assert.Equal(stored.Count, stored.Distinct().Count());
-        var remaining = (await Context.JetStream.GetStreamAsync(Context.Names.SegmentStream)).State.Messages;
+        var remaining = (await Context.JetStream.GetStreamAsync(Context.Names.SegmentStream)).Info.State.Messages;
         lock (PublishedSegmentIds)
         {
             Assert.Subset(PublishedSegmentIds, stored.ToHashSet());
