@@ -1,6 +1,5 @@
 using System.Globalization;
 using SpeedyZero.Cluster.Replay;
-using SpeedyZero.Cluster.Wire;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using SpeedyZero.Cluster.Contracts;

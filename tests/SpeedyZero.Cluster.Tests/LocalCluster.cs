@@ -160,7 +160,7 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>Starts (or restarts, under the same name) a role process.</summary>
     public RoleProcess Start(string name, params string[] arguments)
     {
-        var process = new RoleProcess(name, [.. arguments, "--config", ConfigPath], environment, FreePort());
+        var process = new RoleProcess(name, [.. arguments, "--config", ConfigPath], environment, FreePort()) { Arguments = arguments };
         lock (Roles)
         {
             Roles[name] = process;
@@ -168,6 +168,35 @@ public sealed class LocalCluster : IAsyncDisposable
         }
 
         return process;
+    }
+
+    /// <summary>
+    /// Restarts every role that exits with a failure (as Kubernetes would), until disposed or
+    /// <paramref name="stop"/> fires; returns what it restarted.
+    /// </summary>
+    public async Task<List<string>> SuperviseAsync(CancellationToken stop)
+    {
+        var restarted = new List<string>();
+        while (!stop.IsCancellationRequested && !this.stop.IsCancellationRequested)
+        {
+            RoleProcess[] roles;
+            lock (Roles) roles = [.. Roles.Values];
+            foreach (var role in roles.Where(r => r.HasExited && r.ExitCode != 0))
+            {
+                restarted.Add($"{role.Name} (exit {role.ExitCode})");
+                Start(role.Name, role.Arguments);
+            }
+
+            try
+            {
+                await Task.Delay(500, stop);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        return restarted;
     }
 
     /// <summary>Waits until <paramref name="condition"/> holds, polling every 200 ms; fails with the roles' output on timeout.</summary>

@@ -35,6 +35,9 @@ public sealed class RoleProcess : IDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>The role's arguments (without the config), to start it again.</summary>
+    public string[] Arguments { get; init; } = [];
     public int MetricsPort { get; }
     public int Pid => process.Id;
     public bool HasExited => process.HasExited;

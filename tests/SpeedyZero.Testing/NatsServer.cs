@@ -123,6 +123,16 @@ public sealed partial class NatsServer : IAsyncDisposable
         process.Dispose();
     }
 
+    /// <summary>Kills the server at once (SIGKILL): no flush, connections reset. <see cref="RestartAsync"/> starts it again.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } running)
+        {
+            running.Kill(entireProcessTree: true);
+            await running.WaitForExitAsync();
+        }
+    }
+
     /// <summary>Stops and starts again on the same port with the same store and config.</summary>
     public async Task RestartAsync(CancellationToken cancellationToken = default)
     {

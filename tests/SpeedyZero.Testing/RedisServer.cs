@@ -162,6 +162,9 @@ public sealed class RedisServer : IAsyncDisposable
             "--bind", Host, "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--dir", DataDirectory, "--save", "", "--daemonize", "no", "--logfile", "",
             "--appendonly", settings.AppendOnly ? "yes" : "no",
+            // The replay acks a segment once its transaction returned: with fsync on every write
+            // that reply means the segment is on disk (docs/cluster.md, "Durability").
+            "--appendfsync", "always",
         ];
         foreach (var arg in args)
         {
