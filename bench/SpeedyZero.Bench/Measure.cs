@@ -33,4 +33,26 @@ public static class Measure
 
         return watch.Elapsed.TotalSeconds / calls;
     }
+
+    /// <summary>
+    /// Mean seconds per awaited call of <paramref name="action"/>, after <paramref name="warmupCalls"/> untimed calls;
+    /// for asynchronous round trips (microseconds and up), so the clock is read once per call.
+    /// </summary>
+    public static async Task<double> SecondsPerCallAsync(Func<Task> action, double budgetSeconds = 1.0, int warmupCalls = 3)
+    {
+        for (var i = 0; i < warmupCalls; i++)
+        {
+            await action();
+        }
+
+        var calls = 0L;
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed.TotalSeconds < budgetSeconds)
+        {
+            await action();
+            calls++;
+        }
+
+        return watch.Elapsed.TotalSeconds / calls;
+    }
 }

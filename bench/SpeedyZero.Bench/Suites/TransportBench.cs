@@ -1,220 +1,380 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using System.Globalization;
+using System.Text;
+using System.Threading.Channels;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 using SpeedyZero.Bench.Servers;
-using SpeedyZero.Messaging.Nats;
+using StackExchange.Redis;
 
 namespace SpeedyZero.Bench.Suites;
 
 /// <summary>
-/// NATS publish throughput (publisher → server → subscriber) at 128 B, 16 KB and 1 MB, and
-/// request/reply latency, each next to a raw loopback TCP socket pair measured in the same run.
+/// The cluster's three data paths over the clients the services use (NATS.Net on one
+/// <see cref="NatsConnection"/>, StackExchange.Redis on one <see cref="ConnectionMultiplexer"/>), against
+/// a throw-away nats-server -js and redis-server, with payloads sized like the real run:
+/// (a) segment: JetStream publish with Nats-Msg-Id → PubAck → pull consumer SETs it into Redis → ack;
+/// (b) training batch: chunks under max_payload through a work-queue stream → pull consumer reassembles;
+/// (c) weights: SET blob + core NATS announcement → a subscriber GETs the blob.
+/// Each is reported beside baselines measured in the same run: a memory copy of the same bytes, the same
+/// bytes once across a raw loopback TCP pair, and for Redis redis-benchmark against the same server.
 /// </summary>
 public sealed class TransportBench : IBenchSuite
 {
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(1);
+    /// <summary>A CartPole segment is a few KiB.</summary>
+    private const int SegmentBytes = 4 * 1024;
+
+    /// <summary>A MinAtar training batch at batch 128 is 2-3 MiB.</summary>
+    private const int BatchBytes = 5 * 512 * 1024;
+
+    /// <summary>An engine weights blob is 1-4 MiB.</summary>
+    private const int WeightsBytes = 2 * 1024 * 1024;
+
+    /// <summary>Actors publishing at once in the throughput figure, each waiting for its PubAck.</summary>
+    private const int Actors = 8;
+
+    private const double Budget = 2.0;
 
     public string Name => "transport";
 
-    public string Description => "NATS publish throughput and request/reply latency vs the loopback socket limit";
+    public string Description =>
+        "segments, chunked batches and weights over NATS JetStream + Redis (NATS.Net, StackExchange.Redis) vs memory copy, loopback TCP and redis-benchmark";
 
     public async Task RunAsync(BenchReport report, CancellationToken cancellationToken)
     {
-        await using var server = await NatsServerProcess.StartAsync(cancellationToken);
-        var options = NatsOptions.Default with { Url = server.Url, SubscriptionCapacity = 1 << 16 };
+        await using var natsServer = await NatsServerProcess.StartAsync(cancellationToken);
+        await using var redisServer = await RedisServerProcess.StartAsync(cancellationToken);
+        await using var nats = new NatsConnection(new NatsOpts { Url = natsServer.Url, Name = "sz-bench" });
+        await nats.ConnectAsync();
+        var maxPayload = nats.ServerInfo?.MaxPayload ?? throw new InvalidOperationException("nats-server sent no INFO");
+        var js = new NatsJSContext(nats);
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(
+            new ConfigurationOptions { EndPoints = { { "127.0.0.1", redisServer.Port } }, AbortOnConnectFail = true });
+        var db = redis.GetDatabase();
 
-        var loopback = await LoopbackBytesPerSecondAsync(cancellationToken);
-        report.Add("loopback socket", loopback / 1e6, "MB/s", "raw TCP pair, 64 KB writes: the ceiling");
-        foreach (var size in new[] { 128, 16 * 1024, 1024 * 1024 })
-        {
-            var (messages, bytes, dropped) = await PublishThroughputAsync(options, size, cancellationToken);
-            var label = size >= 1024 * 1024 ? "1 MB" : size >= 1024 ? $"{size / 1024} KB" : $"{size} B";
-            report.Add($"publish {label}", messages, "msgs/s", $"end to end through the server; {dropped} dropped");
-            report.Add($"publish {label} bytes", bytes / 1e6, "MB/s");
-            report.Add($"publish {label} vs loopback", bytes / loopback, "ratio", "every byte crosses loopback twice (in and out of the server)");
-        }
-
-        var loopbackRtt = await LoopbackRoundTripAsync(cancellationToken);
-        report.Add("loopback round trip", loopbackRtt.TotalMicroseconds, "us", "128 B ping-pong on a raw TCP pair");
-        var (mean, p99) = await RequestReplyAsync(options, cancellationToken);
-        report.Add("request/reply mean", mean.TotalMicroseconds, "us", "128 B request, responder on another connection");
-        report.Add("request/reply p99", p99.TotalMicroseconds, "us");
-        report.Add("request/reply vs loopback", mean / loopbackRtt, "ratio", "a request crosses loopback four times");
+        report.Add("max_payload", maxPayload / 1024.0, "KiB", "nats-server default; a batch above max_payload less 1 KiB goes in chunks");
+        await SegmentsAsync(report, js, db, redisServer.Port, cancellationToken);
+        await BatchesAsync(report, js, maxPayload, cancellationToken);
+        await WeightsAsync(report, nats, db, redisServer.Port, cancellationToken);
     }
 
-    private static async Task<(double MessagesPerSecond, double BytesPerSecond, long Dropped)> PublishThroughputAsync(NatsOptions options, int size, CancellationToken cancellationToken)
+    // (a) actor → SZ_SEGMENTS (work queue, file) → replay: SET, then ack.
+    private static async Task SegmentsAsync(BenchReport report, NatsJSContext js, IDatabase db, int redisPort, CancellationToken cancellationToken)
     {
-        await using var publisher = await NatsConnection.ConnectAsync(options, cancellationToken);
-        await using var subscriber = await NatsConnection.ConnectAsync(options, cancellationToken);
-        await using var subscription = await subscriber.SubscribeAsync("bench.pub", cancellationToken: cancellationToken);
-        await subscriber.PingAsync(cancellationToken: cancellationToken);
-        long received = 0;
-        var lastArrival = Stopwatch.StartNew();
+        const string stream = "BENCH_SEGMENTS";
+        await js.CreateStreamAsync(
+            new StreamConfig(stream, ["bench.segments"])
+            {
+                Retention = StreamConfigRetention.Workqueue, Storage = StreamConfigStorage.File, DuplicateWindow = TimeSpan.FromMinutes(10),
+            }, cancellationToken);
+        var consumer = await js.CreateOrUpdateConsumerAsync(stream,
+            new ConsumerConfig("replay") { AckPolicy = ConsumerConfigAckPolicy.Explicit, AckWait = TimeSpan.FromSeconds(20), MaxAckPending = 512 },
+            cancellationToken);
+
+        var stored = Channel.CreateUnbounded<bool>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var draining = Task.Run(async () =>
+        var replay = Task.Run(async () =>
         {
             try
             {
-                await foreach (var _ in subscription.ReadAllAsync(stop.Token))
+                await foreach (var msg in consumer.ConsumeAsync<NatsMemoryOwner<byte>>(cancellationToken: stop.Token))
                 {
-                    Interlocked.Increment(ref received);
+                    using var data = msg.Data;
+                    var id = long.Parse(msg.Headers?["Nats-Msg-Id"].ToString() ?? "", CultureInfo.InvariantCulture);
+                    // A bounded key space: the replay evicts old segments, the bench just overwrites them.
+                    await db.StringSetAsync($"bench:segment:{id % 4096}", data.Memory);
+                    await msg.AckAsync(cancellationToken: stop.Token);
+                    stored.Writer.TryWrite(true);
                 }
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 // Measurement over.
             }
+            catch (Exception e)
+            {
+                stored.Writer.TryComplete(e);
+            }
         }, CancellationToken.None);
 
-        var payload = new byte[size];
-        var sent = 0L;
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < Budget)
+        var segment = RandomBytes(SegmentBytes);
+        var nextId = 0L;
+        async Task PublishOneAsync()
         {
-            for (var i = 0; i < 64; i++)
+            var id = Interlocked.Increment(ref nextId).ToString(CultureInfo.InvariantCulture);
+            var ack = await js.PublishAsync("bench.segments", segment, opts: new NatsJSPubOpts { MsgId = id }, cancellationToken: cancellationToken);
+            ack.EnsureSuccess();
+        }
+
+        var oneInFlight = await Measure.SecondsPerCallAsync(async () =>
+        {
+            await PublishOneAsync();
+            await stored.Reader.ReadAsync(cancellationToken);
+        }, Budget, warmupCalls: 50);
+
+        // Throughput: several actors, each publishing one segment at a time; counted when the replay has acked.
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var published = 0L;
+        await Task.WhenAll(Enumerable.Range(0, Actors).Select(_ => Task.Run(async () =>
+        {
+            while (watch.Elapsed.TotalSeconds < Budget)
             {
-                await publisher.PublishAsync("bench.pub", payload, cancellationToken: cancellationToken);
+                await PublishOneAsync();
+                Interlocked.Increment(ref published);
             }
-
-            sent += 64;
-        }
-
-        await publisher.PingAsync(TimeSpan.FromSeconds(30), cancellationToken);
-        var settle = Stopwatch.StartNew();
-        while (Interlocked.Read(ref received) + subscription.Dropped < sent && settle.Elapsed < TimeSpan.FromSeconds(10))
+        }, cancellationToken)));
+        for (var i = 0L; i < published; i++)
         {
-            await Task.Delay(1, cancellationToken);
+            await stored.Reader.ReadAsync(cancellationToken);
         }
 
-        var seconds = watch.Elapsed.TotalSeconds;
+        var throughput = published / watch.Elapsed.TotalSeconds;
         await stop.CancelAsync();
-        await draining;
-        var delivered = Interlocked.Read(ref received);
-        return (delivered / seconds, delivered * (double)size / seconds, subscription.Dropped);
+        await replay;
+        await WaitForEmptyStreamAsync(js, stream, cancellationToken);
+
+        // The first leg alone, on a stream of the same kind with no consumer.
+        await js.CreateStreamAsync(
+            new StreamConfig("BENCH_PUBACK", ["bench.puback"])
+            {
+                Retention = StreamConfigRetention.Workqueue, Storage = StreamConfigStorage.File, DuplicateWindow = TimeSpan.FromMinutes(10),
+            }, cancellationToken);
+        var pubAckAlone = await Measure.SecondsPerCallAsync(async () =>
+        {
+            var id = Interlocked.Increment(ref nextId).ToString(CultureInfo.InvariantCulture);
+            var ack = await js.PublishAsync("bench.puback", segment, opts: new NatsJSPubOpts { MsgId = id }, cancellationToken: cancellationToken);
+            ack.EnsureSuccess();
+        }, Budget / 2, warmupCalls: 50);
+        await js.DeleteStreamAsync("BENCH_PUBACK", cancellationToken);
+
+        var setAlone = await Measure.SecondsPerCallAsync(() => db.StringSetAsync("bench:segment:alone", segment), Budget, warmupCalls: 50);
+        var referenceSet = (await RedisBenchmark.RunAsync(redisPort, "set", SegmentBytes, 20_000, clients: 1, pipeline: 1, cancellationToken))["SET"];
+        var (copy, loopback) = await BaselinesAsync(segment, cancellationToken);
+
+        const string size = "4 KiB";
+        report.Add($"segment {size}: publish→PubAck→SET→ack", oneInFlight * 1e6, "us", "one in flight; Nats-Msg-Id per segment; file stream, durable pull consumer");
+        report.Add($"segment {size}: throughput, {Actors} actors", throughput, "segments/s", "each actor waits for its PubAck; the replay SETs and acks one by one");
+        report.Add($"segment {size}: publish→PubAck alone", pubAckAlone * 1e6, "us", "the first leg: file stream, no consumer");
+        report.Add($"segment {size}: SET alone (StackExchange.Redis)", setAlone * 1e6, "us", "one in flight");
+        report.Add($"segment {size}: SET (redis-benchmark)", 1e6 / referenceSet, "us", $"-c 1 -P 1 -d {SegmentBytes}");
+        report.Add($"segment {size}: memory copy", copy * 1e6, "us");
+        report.Add($"segment {size}: loopback TCP", loopback * 1e6, "us", "bytes once across a raw socket pair + 1-byte answer");
+        report.Add($"segment {size}: ratio path / redis-benchmark SET", oneInFlight * referenceSet, "x", "the whole path against Redis' own client storing the same bytes");
+        report.Add($"segment {size}: ratio SET alone / redis-benchmark SET", setAlone * referenceSet, "x", "1.0 = as fast as the C client");
+        report.Add($"segment {size}: ratio throughput / redis-benchmark SET rate", throughput / referenceSet, "x", "the replay SETs serially, so ~1.0 is its ceiling");
+        report.Add($"segment {size}: ratio path / loopback TCP", oneInFlight / loopback, "x", "the segment crosses loopback three times (to NATS, to the replay, to Redis)");
+        report.Add($"segment {size}: ratio path / memory copy", oneInFlight / copy, "x");
     }
 
-    private static async Task<(TimeSpan Mean, TimeSpan P99)> RequestReplyAsync(NatsOptions options, CancellationToken cancellationToken)
+    // (b) reanalyzer → SZ_BATCHES (work queue, memory, discard new) in chunks → learner reassembles, acking each chunk.
+    private static async Task BatchesAsync(BenchReport report, NatsJSContext js, int maxPayload, CancellationToken cancellationToken)
     {
-        await using var responder = await NatsConnection.ConnectAsync(options, cancellationToken);
-        await using var requester = await NatsConnection.ConnectAsync(options, cancellationToken);
-        await using var service = await responder.SubscribeAsync("bench.echo", cancellationToken: cancellationToken);
-        await responder.PingAsync(cancellationToken: cancellationToken);
+        const string stream = "BENCH_BATCHES";
+        var chunkBytes = maxPayload - 1024;
+        var chunks = (BatchBytes + chunkBytes - 1) / chunkBytes;
+        await js.CreateStreamAsync(
+            new StreamConfig(stream, ["bench.batches"])
+            {
+                Retention = StreamConfigRetention.Workqueue, Storage = StreamConfigStorage.Memory, MaxMsgs = 4L * chunks, Discard = StreamConfigDiscard.New,
+            }, cancellationToken);
+        var consumer = await js.CreateOrUpdateConsumerAsync(stream,
+            new ConsumerConfig("learner") { AckPolicy = ConsumerConfigAckPolicy.Explicit, AckWait = TimeSpan.FromSeconds(60), MaxAckPending = 16 },
+            cancellationToken);
+
+        var batch = RandomBytes(BatchBytes);
+        var assembled = new byte[BatchBytes];
+        var complete = Channel.CreateUnbounded<long>();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var serving = Task.Run(async () =>
+        var learner = Task.Run(async () =>
         {
             try
             {
-                await foreach (var request in service.ReadAllAsync(stop.Token))
+                var (transfer, received, bytes) = (-1L, 0, 0);
+                await foreach (var msg in consumer.ConsumeAsync<NatsMemoryOwner<byte>>(
+                                   opts: new NatsJSConsumeOpts { MaxMsgs = 16 }, cancellationToken: stop.Token))
                 {
-                    await request.ReplyAsync(request.Data, cancellationToken: stop.Token);
+                    using var data = msg.Data;
+                    var headers = msg.Headers ?? throw new InvalidOperationException("chunk without headers");
+                    var id = long.Parse(headers["Sz-Transfer-Id"].ToString(), CultureInfo.InvariantCulture);
+                    var offset = int.Parse(headers["Sz-Chunk-Offset"].ToString(), CultureInfo.InvariantCulture);
+                    var count = int.Parse(headers["Sz-Chunk-Count"].ToString(), CultureInfo.InvariantCulture);
+                    if (id != transfer)
+                    {
+                        (transfer, received, bytes) = (id, 0, 0);
+                    }
+
+                    data.Memory.Span.CopyTo(assembled.AsSpan(offset));
+                    await msg.AckAsync(cancellationToken: stop.Token);
+                    bytes += data.Length;
+                    if (++received == count)
+                    {
+                        complete.Writer.TryWrite(bytes);
+                    }
                 }
             }
-            catch (OperationCanceledException)
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
                 // Measurement over.
             }
+            catch (Exception e)
+            {
+                complete.Writer.TryComplete(e);
+            }
         }, CancellationToken.None);
 
-        var payload = new byte[128];
-        for (var i = 0; i < 200; i++)
+        var transfers = 0L;
+        var perBatch = await Measure.SecondsPerCallAsync(async () =>
         {
-            await requester.RequestAsync("bench.echo", payload, cancellationToken: cancellationToken);
-        }
+            var transfer = (++transfers).ToString(CultureInfo.InvariantCulture);
+            for (var index = 0; index < chunks; index++)
+            {
+                var offset = index * chunkBytes;
+                var length = Math.Min(chunkBytes, BatchBytes - offset);
+                var headers = new NatsHeaders
+                {
+                    ["Sz-Transfer-Id"] = transfer,
+                    ["Sz-Chunk-Index"] = index.ToString(CultureInfo.InvariantCulture),
+                    ["Sz-Chunk-Count"] = chunks.ToString(CultureInfo.InvariantCulture),
+                    ["Sz-Transfer-Length"] = BatchBytes.ToString(CultureInfo.InvariantCulture),
+                    ["Sz-Chunk-Offset"] = offset.ToString(CultureInfo.InvariantCulture),
+                };
+                var ack = await js.PublishAsync<ReadOnlyMemory<byte>>("bench.batches", batch.AsMemory(offset, length),
+                    opts: new NatsJSPubOpts { MsgId = $"{transfer}:{index}" }, headers: headers, cancellationToken: cancellationToken);
+                ack.EnsureSuccess();
+            }
 
-        var samples = new List<double>();
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < Budget)
-        {
-            var started = Stopwatch.GetTimestamp();
-            await requester.RequestAsync("bench.echo", payload, cancellationToken: cancellationToken);
-            samples.Add(Stopwatch.GetElapsedTime(started).TotalMicroseconds);
-        }
+            if (await complete.Reader.ReadAsync(cancellationToken) != BatchBytes)
+            {
+                throw new InvalidOperationException("batch reassembled with the wrong length");
+            }
+        }, Budget);
 
         await stop.CancelAsync();
-        await serving;
-        samples.Sort();
-        return (TimeSpan.FromMicroseconds(samples.Average()), TimeSpan.FromMicroseconds(samples[(int)(samples.Count * 0.99)]));
+        await learner;
+        if (!assembled.AsSpan().SequenceEqual(batch))
+        {
+            throw new InvalidOperationException("reassembled batch differs from the published one");
+        }
+
+        await WaitForEmptyStreamAsync(js, stream, cancellationToken);
+        var (copy, loopback) = await BaselinesAsync(batch, cancellationToken);
+
+        const string size = "2.5 MiB";
+        report.Add($"batch {size}: publish→fetch, {chunks} chunks", perBatch * 1e3, "ms", "chunks published one after another, each awaiting its PubAck; memory stream, pull consumer acks each chunk");
+        report.Add($"batch {size}: batches/s", 1 / perBatch, "batches/s", "one batch in flight");
+        report.Add($"batch {size}: memory copy", copy * 1e3, "ms");
+        report.Add($"batch {size}: loopback TCP", loopback * 1e3, "ms", "bytes once across a raw socket pair + 1-byte answer");
+        report.Add($"batch {size}: ratio path / loopback TCP", perBatch / loopback, "x", "the batch crosses loopback twice (to NATS, to the learner)");
+        report.Add($"batch {size}: ratio path / memory copy", perBatch / copy, "x");
     }
 
-    private static async Task<double> LoopbackBytesPerSecondAsync(CancellationToken cancellationToken)
+    // (c) learner: SET blob (+ latest) and announce on core NATS → a subscriber GETs the blob.
+    private static async Task WeightsAsync(BenchReport report, NatsConnection nats, IDatabase db, int redisPort, CancellationToken cancellationToken)
     {
-        var (client, server) = await SocketPairAsync(cancellationToken);
-        using (client)
-        using (server)
+        const string subject = "bench.weights.selfplay";
+        var weights = RandomBytes(WeightsBytes);
+        var fetched = Channel.CreateUnbounded<long>();
+        await using var subscription = await nats.SubscribeCoreAsync<byte[]>(subject, cancellationToken: cancellationToken);
+        await nats.PingAsync(cancellationToken);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var subscriber = Task.Run(async () =>
         {
-            var block = new byte[64 * 1024];
-            long total = 0;
-            var reading = Task.Run(async () =>
+            try
             {
-                var buffer = new byte[256 * 1024];
-                int read;
-                while ((read = await server.ReceiveAsync(buffer, cancellationToken)) > 0)
+                await foreach (var announcement in subscription.Msgs.ReadAllAsync(stop.Token))
                 {
-                    total += read;
-                }
-            }, CancellationToken.None);
+                    var fields = Encoding.UTF8.GetString(announcement.Data ?? []).Split(' ');
+                    using var blob = await db.StringGetLeaseAsync(fields[0]);
+                    if (blob is null || blob.Length != int.Parse(fields[1], CultureInfo.InvariantCulture))
+                    {
+                        throw new InvalidOperationException($"weights {fields[0]} missing or of the wrong length");
+                    }
 
-            var watch = Stopwatch.StartNew();
-            while (watch.Elapsed < Budget)
+                    fetched.Writer.TryWrite(blob.Length);
+                }
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                await client.SendAsync(block, cancellationToken);
+                // Measurement over.
+            }
+            catch (Exception e)
+            {
+                fetched.Writer.TryComplete(e);
+            }
+        }, CancellationToken.None);
+
+        var version = 0L;
+        var perBroadcast = await Measure.SecondsPerCallAsync(async () =>
+        {
+            var v = ++version;
+            var key = $"bench:weights:selfplay:{v}";
+            await db.StringSetAsync(key, weights);
+            await db.StringSetAsync("bench:weights:selfplay:latest", v);
+            // The current and previous versions are kept.
+            _ = db.KeyDeleteAsync($"bench:weights:selfplay:{v - 2}", CommandFlags.FireAndForget);
+            await nats.PublishAsync(subject, Encoding.UTF8.GetBytes($"{key} {WeightsBytes} {v}"), cancellationToken: cancellationToken);
+            await fetched.Reader.ReadAsync(cancellationToken);
+        }, Budget);
+
+        await stop.CancelAsync();
+        await subscriber;
+
+        var setGetAlone = await Measure.SecondsPerCallAsync(async () =>
+        {
+            await db.StringSetAsync("bench:weights:alone", weights);
+            using var lease = await db.StringGetLeaseAsync("bench:weights:alone");
+        }, Budget);
+        var reference = await RedisBenchmark.RunAsync(redisPort, "set,get", WeightsBytes, 200, clients: 1, pipeline: 1, cancellationToken);
+        var referenceSetGet = (1 / reference["SET"]) + (1 / reference["GET"]);
+        var (copy, loopback) = await BaselinesAsync(weights, cancellationToken);
+
+        const string size = "2 MiB";
+        report.Add($"weights {size}: SET + announce → GET", perBroadcast * 1e3, "ms", "one subscriber on the same connection; the previous version kept");
+        report.Add($"weights {size}: SET + GET alone (StackExchange.Redis)", setGetAlone * 1e3, "ms");
+        report.Add($"weights {size}: SET + GET (redis-benchmark)", referenceSetGet * 1e3, "ms", $"-c 1 -P 1 -d {WeightsBytes}: 1/SET rate + 1/GET rate");
+        report.Add($"weights {size}: memory copy", copy * 1e3, "ms");
+        report.Add($"weights {size}: loopback TCP", loopback * 1e3, "ms", "bytes once across a raw socket pair + 1-byte answer");
+        report.Add($"weights {size}: ratio path / redis-benchmark SET + GET", perBroadcast / referenceSetGet, "x");
+        report.Add($"weights {size}: ratio SET + GET alone / redis-benchmark", setGetAlone / referenceSetGet, "x", "1.0 = as fast as the C client");
+        report.Add($"weights {size}: ratio path / loopback TCP", perBroadcast / loopback, "x", "the blob crosses loopback twice (to Redis, back to the subscriber)");
+        report.Add($"weights {size}: ratio path / memory copy", perBroadcast / copy, "x");
+    }
+
+    /// <summary>Seconds per memory copy of <paramref name="bytes"/>, and per trip of them across a loopback TCP pair.</summary>
+    private static async Task<(double Copy, double Loopback)> BaselinesAsync(byte[] bytes, CancellationToken cancellationToken)
+    {
+        var target = new byte[bytes.Length];
+        var copy = Measure.SecondsPerCall(() => bytes.AsSpan().CopyTo(target), Budget / 4);
+        await using var pair = await LoopbackPair.OpenAsync(bytes.Length, cancellationToken);
+        var loopback = await Measure.SecondsPerCallAsync(() => pair.RoundAsync(bytes, cancellationToken), Budget / 2, warmupCalls: 20);
+        return (copy, loopback);
+    }
+
+    /// <summary>Every ack reached the server: a work-queue stream deletes what was acked.</summary>
+    private static async Task WaitForEmptyStreamAsync(NatsJSContext js, string stream, CancellationToken cancellationToken)
+    {
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var info = await js.GetStreamAsync(stream, cancellationToken: cancellationToken);
+            if (info.Info.State.Messages == 0)
+            {
+                return;
             }
 
-            client.Shutdown(SocketShutdown.Send);
-            await reading;
-            return total / watch.Elapsed.TotalSeconds;
+            if (watch.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                throw new InvalidOperationException($"{stream} still holds {info.Info.State.Messages} messages: acks were lost");
+            }
+
+            await Task.Delay(20, cancellationToken);
         }
     }
 
-    private static async Task<TimeSpan> LoopbackRoundTripAsync(CancellationToken cancellationToken)
+    private static byte[] RandomBytes(int length)
     {
-        var (client, server) = await SocketPairAsync(cancellationToken);
-        using (client)
-        using (server)
-        {
-            var echoing = Task.Run(async () =>
-            {
-                var buffer = new byte[128];
-                int read;
-                while ((read = await server.ReceiveAsync(buffer, cancellationToken)) > 0)
-                {
-                    await server.SendAsync(buffer.AsMemory(0, read), cancellationToken);
-                }
-            }, CancellationToken.None);
-
-            var message = new byte[128];
-            var reply = new byte[128];
-            var rounds = 0;
-            var watch = Stopwatch.StartNew();
-            while (watch.Elapsed < Budget)
-            {
-                await client.SendAsync(message, cancellationToken);
-                var got = 0;
-                while (got < reply.Length)
-                {
-                    got += await client.ReceiveAsync(reply.AsMemory(got), cancellationToken);
-                }
-
-                rounds++;
-            }
-
-            var elapsed = watch.Elapsed;
-            client.Shutdown(SocketShutdown.Send);
-            await echoing;
-            return elapsed / rounds;
-        }
-    }
-
-    private static async Task<(Socket Client, Socket Server)> SocketPairAsync(CancellationToken cancellationToken)
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        listener.Listen(1);
-        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        var accepting = listener.AcceptAsync(cancellationToken);
-        await client.ConnectAsync(listener.LocalEndPoint!, cancellationToken);
-        var server = await accepting;
-        server.NoDelay = true;
-        return (client, server);
+        var bytes = new byte[length];
+        new Random(1).NextBytes(bytes);
+        return bytes;
     }
 }
