@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using SpeedyZero.Cluster.Wire;
+using SpeedyZero.Core.Replay;
 using SpeedyZero.Core.Segments;
 using SpeedyZero.Messaging.MessagePack;
 using SpeedyZero.Messaging.MessagePack.Formatters;
@@ -35,7 +36,18 @@ public sealed class NatsReplayClient(ClusterContext context, string prioritySour
         return new ReplaySample(ids, keys, weights, reply.Int(5));
     }
 
-    public async ValueTask<Segment?> GetSegmentAsync(long segmentId, CancellationToken cancellationToken)
+    public async ValueTask<Segment?[]> GetSegmentsAsync(IReadOnlyList<long> segmentIds, CancellationToken cancellationToken)
+    {
+        var segments = new Segment?[segmentIds.Count];
+        for (var i = 0; i < segments.Length; i++)
+        {
+            segments[i] = await GetSegmentAsync(segmentIds[i], cancellationToken);
+        }
+
+        return segments;
+    }
+
+    private async ValueTask<Segment?> GetSegmentAsync(long segmentId, CancellationToken cancellationToken)
     {
         if (cache.TryGetValue(segmentId, out var cached)) return cached;
         var bytes = await context.RedisAsync(r => r.GetAsync(context.Names.SegmentKey(segmentId), cancellationToken));
