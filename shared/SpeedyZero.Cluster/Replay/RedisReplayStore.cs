@@ -233,7 +233,13 @@ public sealed class RedisReplayStore
 
     public ReplaySample Sample(int count, double beta)
     {
-        lock (gate) return ReplaySample.Draw(index, count, beta, random);
+        lock (gate)
+        {
+            if (index.Count < count) throw new InvalidOperationException($"replay holds {index.Count} transitions; cannot draw {count} distinct ones");
+            var sample = new ReplaySample(new long[count], new long[count], new float[count], index.NextId);
+            index.Sample(beta, random, sample.Ids, sample.Keys, sample.Weights);
+            return sample;
+        }
     }
 
     public ReplayStatus Status

@@ -1,4 +1,5 @@
 using SpeedyZero.Core.Replay;
+using SpeedyZero.Core.Segments;
 
 namespace SpeedyZero.Training.Channels;
 
@@ -8,8 +9,11 @@ public interface IReplayClient
     /// <summary>Draws <paramref name="count"/> distinct transitions by priority, with importance weights.</summary>
     ValueTask<ReplaySample> SampleAsync(int count, double beta, CancellationToken cancellationToken);
 
-    /// <summary>The segment, or null when it was evicted.</summary>
-    ValueTask<Core.Segments.Segment?> GetSegmentAsync(long segmentId, CancellationToken cancellationToken);
+    /// <summary>
+    /// The segments by id, in the order asked, in one request: null for one evicted (or never stored).
+    /// A batch asks for all its distinct segments at once.
+    /// </summary>
+    ValueTask<Segment?[]> GetSegmentsAsync(IReadOnlyList<long> segmentIds, CancellationToken cancellationToken);
 
     /// <summary>New priorities for transitions by id; ids evicted meanwhile are ignored.</summary>
     ValueTask UpdatePrioritiesAsync(long[] ids, float[] priorities, CancellationToken cancellationToken);
@@ -21,31 +25,43 @@ public interface IReplayClient
     ValueTask<ReplaySweep> SweepAsync(long fromId, int count, CancellationToken cancellationToken);
 }
 
-/// <summary>Sampled transitions: ids for priority updates, keys locating them, normalised importance weights.</summary>
-/// <param name="NextId">Transitions ever added when sampled (an item's age is NextId - id - 1).</param>
-public sealed record ReplaySample(long[] Ids, long[] Keys, float[] Weights, long NextId)
+/// <summary>Segment look-ups shaped for a batch.</summary>
+public static class ReplayClientExtensions
 {
-    /// <summary>Draws <paramref name="count"/> distinct transitions from <paramref name="index"/> (the caller holds its lock).</summary>
-    public static ReplaySample Draw(PriorityIndex index, int count, double beta, Random random)
+    /// <summary>
+    /// The segment of each transition key (null where evicted), with one request for the distinct
+    /// segments: <c>result[i]</c> holds the segment of <c>keys[i]</c>.
+    /// </summary>
+    public static async ValueTask<Segment?[]> GetSegmentsOfKeysAsync(this IReplayClient replay, IReadOnlyList<long> keys, CancellationToken cancellationToken)
     {
-        if (index.Count < count)
+        var distinct = new List<long>();
+        var slots = new Dictionary<long, int>();
+        var slotOfKey = new int[keys.Count];
+        for (var i = 0; i < keys.Count; i++)
         {
-            throw new InvalidOperationException($"replay holds {index.Count} transitions; cannot draw {count} distinct ones");
+            var segmentId = TransitionKey.SegmentOf(keys[i]);
+            if (!slots.TryGetValue(segmentId, out var slot))
+            {
+                slot = distinct.Count;
+                slots.Add(segmentId, slot);
+                distinct.Add(segmentId);
+            }
+
+            slotOfKey[i] = slot;
         }
 
-        var ids = new long[count];
-        var keys = new long[count];
-        var weights = new float[count];
-        index.Sample(beta, random, ids, keys, weights);
-        return new ReplaySample(ids, keys, weights, index.NextId);
+        var segments = await replay.GetSegmentsAsync(distinct, cancellationToken);
+        if (segments.Length != distinct.Count)
+        {
+            throw new InvalidOperationException($"replay answered {segments.Length} segments for {distinct.Count}");
+        }
+
+        var result = new Segment?[keys.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = segments[slotOfKey[i]];
+        }
+
+        return result;
     }
 }
-
-/// <summary>Replay size: transitions held, ids [OldestId, NextId), segments held.</summary>
-public sealed record ReplayStatus(long OldestId, long NextId, int Segments)
-{
-    public long Transitions => NextId - OldestId;
-}
-
-/// <summary>A page of stored transitions in id order.</summary>
-public sealed record ReplaySweep(long[] Ids, long[] Keys, long NextId);

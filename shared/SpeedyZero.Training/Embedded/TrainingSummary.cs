@@ -1,3 +1,4 @@
+using SpeedyZero.Core.Replay;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.Config;
 using SpeedyZero.Training.InMemory;

@@ -1,3 +1,4 @@
+using SpeedyZero.Core.Replay;
 using SpeedyZero.Core.Segments;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.Roles.Replay;
@@ -10,8 +11,8 @@ public sealed class InMemoryReplayClient(ReplayBuffer buffer) : IReplayClient
     public ValueTask<ReplaySample> SampleAsync(int count, double beta, CancellationToken cancellationToken) =>
         ValueTask.FromResult(buffer.Sample(count, beta));
 
-    public ValueTask<Segment?> GetSegmentAsync(long segmentId, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(buffer.GetSegment(segmentId));
+    public ValueTask<Segment?[]> GetSegmentsAsync(IReadOnlyList<long> segmentIds, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(buffer.GetSegments(segmentIds));
 
     public ValueTask UpdatePrioritiesAsync(long[] ids, float[] priorities, CancellationToken cancellationToken)
     {

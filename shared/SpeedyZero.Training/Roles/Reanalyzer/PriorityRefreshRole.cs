@@ -1,3 +1,4 @@
+using SpeedyZero.Core.Replay;
 using SpeedyZero.Core.Targets;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.Progress;
@@ -69,9 +70,10 @@ public sealed class PriorityRefreshRole(
 
             var n = sweep.Ids.Length;
             var bootstraps = 0;
+            var swept = Blocking.Wait(replay.GetSegmentsOfKeysAsync(sweep.Keys, cancellationToken));
             for (var i = 0; i < n; i++)
             {
-                var segment = Blocking.Wait(replay.GetSegmentAsync(TransitionKey.SegmentOf(sweep.Keys[i]), cancellationToken));
+                var segment = swept[i];
                 segments[i] = segment;
                 if (segment is null) continue;
                 var position = TransitionKey.PositionOf(sweep.Keys[i]);

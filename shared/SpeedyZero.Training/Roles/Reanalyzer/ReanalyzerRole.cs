@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SpeedyZero.Core.Replay;
 using SpeedyZero.Core.Search;
 using SpeedyZero.Core.Segments;
 using SpeedyZero.Core.Targets;
@@ -85,16 +86,18 @@ public sealed class ReanalyzerRole(
         var progress = (double)clock.EnvSteps / config.Run.EnvSteps;
         var sample = Blocking.Wait(replay.SampleAsync(batchSize, setup.PriorityOptions.Beta(progress), cancellationToken));
 
-        // 1. Locate every sample and list the observations whose target-network value it bootstraps from.
+        // 1. Locate every sample (one request for the batch's segments) and list the observations
+        // whose target-network value it bootstraps from.
+        var segments = Blocking.Wait(replay.GetSegmentsOfKeysAsync(sample.Keys, cancellationToken));
+        if (Array.IndexOf(segments, null) >= 0)
+        {
+            return false;
+        }
+
         var bootstrapRows = 0;
         for (var i = 0; i < batchSize; i++)
         {
-            var segment = Blocking.Wait(replay.GetSegmentAsync(TransitionKey.SegmentOf(sample.Keys[i]), cancellationToken));
-            if (segment is null)
-            {
-                return false;
-            }
-
+            var segment = segments[i]!;
             scratch.Segments[i] = segment;
             var position = TransitionKey.PositionOf(sample.Keys[i]);
             var age = sample.NextId - sample.Ids[i] - 1;

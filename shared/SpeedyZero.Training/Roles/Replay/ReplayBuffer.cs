@@ -1,159 +1,125 @@
 using SpeedyZero.Core.Replay;
 using SpeedyZero.Core.Segments;
-using SpeedyZero.Training.Channels;
 
 namespace SpeedyZero.Training.Roles.Replay;
 
 /// <summary>
-/// The replay's state: segments by id and the priority index over their positions. Evicting
-/// the oldest transitions (FIFO at capacity) drops a segment once none of its positions remain.
-/// Thread-safe (one lock): ingestion, sampling, priority updates and sweeps come from different roles.
+/// The embedded replay: the shared <see cref="ReplayState"/> (index, eviction, sampling) plus the
+/// segments it holds, in memory by id. A segment is stored before its positions can be sampled and
+/// removed once the state evicts it. Thread-safe: ingestion, sampling, priority updates and sweeps
+/// come from different roles.
 /// </summary>
 public sealed class ReplayBuffer
 {
+    // Guards the segments and makes state change + segment store one step for writers and snapshots.
     private readonly Lock gate = new();
-    private readonly PriorityIndex index;
+    private readonly ReplayState state;
     private readonly Dictionary<long, Segment> segments = [];
-    // Segments in arrival order with the id of their last transition, for eviction.
-    private readonly Queue<(long SegmentId, long LastId)> order = new();
-    private readonly Random random;
-    private long duplicates;
 
     public ReplayBuffer(PriorityOptions options, int seed)
+        : this(new ReplayState(options, seed))
     {
-        index = new PriorityIndex(options);
-        random = new Random(seed);
     }
 
-    private ReplayBuffer(PriorityIndex restored, int seed)
+    private ReplayBuffer(ReplayState state)
     {
-        index = restored;
-        random = new Random(seed);
+        this.state = state;
     }
 
     /// <summary>Segments received again (redelivered) and ignored.</summary>
-    public long Duplicates => Interlocked.Read(ref duplicates);
+    public long Duplicates => state.Duplicates;
 
-    public long Evictions
-    {
-        get { lock (gate) return index.Evictions; }
-    }
+    /// <summary>Transitions evicted to make room.</summary>
+    public long Evictions => state.Evictions;
+
+    public ReplayStatus Status => state.Status;
 
     /// <summary>Adds a segment's positions at the current maximum priority; a segment already held is ignored.</summary>
     /// <returns>True when stored, false for a duplicate.</returns>
     public bool Add(Segment segment)
     {
-        if (segment.Positions > TransitionKey.MaxPositions)
-        {
-            throw new ArgumentException($"segment {segment.Id} has {segment.Positions} positions; at most {TransitionKey.MaxPositions}", nameof(segment));
-        }
-
-        Span<long> keys = segment.Positions <= 1024 ? stackalloc long[segment.Positions] : new long[segment.Positions];
-        for (var p = 0; p < keys.Length; p++)
-        {
-            keys[p] = TransitionKey.Of(segment.Id, p);
-        }
-
+        ArgumentNullException.ThrowIfNull(segment);
         lock (gate)
         {
-            if (!segments.TryAdd(segment.Id, segment))
+            // Stored first, so a position sampled right after the add finds its segment.
+            var fresh = segments.TryAdd(segment.Id, segment);
+            var addition = state.Add(segment.Id, segment.Positions);
+            if (addition is null)
             {
-                Interlocked.Increment(ref duplicates);
+                if (fresh) segments.Remove(segment.Id);
                 return false;
             }
 
-            var first = index.AddRange(keys);
-            order.Enqueue((segment.Id, first + keys.Length - 1));
-            DropEvictedSegments();
+            foreach (var evicted in addition.EvictedSegments)
+            {
+                segments.Remove(evicted);
+            }
+
             return true;
         }
     }
 
-    public ReplaySample Sample(int count, double beta)
-    {
-        lock (gate) return ReplaySample.Draw(index, count, beta, random);
-    }
+    public ReplaySample Sample(int count, double beta) => state.Sample(count, beta);
 
-    public Segment? GetSegment(long segmentId)
+    /// <summary>The segments by id, in the order asked; null for one not held.</summary>
+    public Segment?[] GetSegments(IReadOnlyList<long> segmentIds)
     {
+        ArgumentNullException.ThrowIfNull(segmentIds);
+        var found = new Segment?[segmentIds.Count];
         lock (gate)
         {
-            return segments.GetValueOrDefault(segmentId);
+            for (var i = 0; i < found.Length; i++)
+            {
+                found[i] = segments.GetValueOrDefault(segmentIds[i]);
+            }
         }
+
+        return found;
     }
 
     /// <returns>How many ids were still held and updated.</returns>
-    public int UpdatePriorities(ReadOnlySpan<long> ids, ReadOnlySpan<float> priorities)
-    {
-        lock (gate)
-        {
-            return index.Update(ids, priorities);
-        }
-    }
+    public int UpdatePriorities(ReadOnlySpan<long> ids, ReadOnlySpan<float> priorities) => state.UpdatePriorities(ids, priorities).Count;
 
-    public ReplayStatus Status
-    {
-        get
-        {
-            lock (gate)
-            {
-                return new ReplayStatus(index.OldestId, index.NextId, segments.Count);
-            }
-        }
-    }
+    public ReplaySweep Sweep(long fromId, int count) => state.Sweep(fromId, count);
 
-    public ReplaySweep Sweep(long fromId, int count)
-    {
-        lock (gate)
-        {
-            var ids = new long[count];
-            var keys = new long[count];
-            var n = index.Sweep(fromId, ids, keys);
-            return new ReplaySweep(ids[..n], keys[..n], index.NextId);
-        }
-    }
-
-    /// <summary>A consistent copy of the whole state (segments and index) for a checkpoint.</summary>
+    /// <summary>A consistent copy of the whole state (index and segments, oldest first) for a checkpoint.</summary>
     public ReplaySnapshot Snapshot()
     {
         lock (gate)
         {
-            return new ReplaySnapshot(index.Dump(), order.Select(o => segments[o.SegmentId]).ToList());
+            var dump = state.Dump();
+            return new ReplaySnapshot(dump.Index, dump.Order.Select(o => segments[o.SegmentId]).ToList());
         }
     }
 
+    /// <summary>
+    /// The buffer <paramref name="snapshot"/> was taken of: the same index and segments. Segments are
+    /// in arrival order and their transitions are consecutive ids ending at the index's newest, so each
+    /// one's last transition id follows from the positions of the segments after it.
+    /// </summary>
+    /// <exception cref="InvalidDataException">The segments do not match the index.</exception>
     public static ReplayBuffer Restore(PriorityOptions options, ReplaySnapshot snapshot, int seed)
     {
-        var buffer = new ReplayBuffer(PriorityIndex.Restore(options, snapshot.Index), seed);
-        // The index knows ids by key; map each segment's last key back to its id in one pass.
-        var idOfKey = new Dictionary<long, long>();
-        for (var id = buffer.index.OldestId; id < buffer.index.NextId; id++)
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var order = new ReplayOrderEntry[snapshot.Segments.Count];
+        var lastId = snapshot.Index.OldestId + snapshot.Index.Priorities.Length - 1;
+        for (var i = order.Length - 1; i >= 0; i--)
         {
-            if (buffer.index.TryGet(id, out var key, out _))
-            {
-                idOfKey[key] = id;
-            }
+            var segment = snapshot.Segments[i];
+            order[i] = new ReplayOrderEntry(segment.Id, lastId);
+            lastId -= segment.Positions;
         }
 
+        var buffer = new ReplayBuffer(ReplayState.Restore(options, new ReplayStateDump(snapshot.Index, order), seed));
         foreach (var segment in snapshot.Segments)
         {
-            var lastKey = TransitionKey.Of(segment.Id, segment.Positions - 1);
-            if (idOfKey.TryGetValue(lastKey, out var lastId))
+            if (buffer.state.Holds(segment.Id))
             {
                 buffer.segments[segment.Id] = segment;
-                buffer.order.Enqueue((segment.Id, lastId));
             }
         }
 
         return buffer;
-    }
-
-    private void DropEvictedSegments()
-    {
-        while (order.Count > 0 && order.Peek().LastId < index.OldestId)
-        {
-            segments.Remove(order.Dequeue().SegmentId);
-        }
     }
 }
 

@@ -1,4 +1,4 @@
-namespace SpeedyZero.Training.Channels;
+namespace SpeedyZero.Core.Replay;
 
 /// <summary>
 /// A transition's key in the priority index: its segment id and its position in the segment,
