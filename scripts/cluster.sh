@@ -3,7 +3,7 @@
 #   ACTORS=N REANALYZERS=M PRESET=cartpole CONFIG=file.yaml STEPS=N scripts/cluster.sh
 # TARGETS=dir and RUN_DIR=dir move the file-SD targets and the run folder (the live monitoring
 # test uses temporary ones).
-# Data and logs go to runs/cluster-<time>/ (nats/, redis/, checkpoints/, logs/). One combined
+# Data and logs go to runs/cluster-<time>/ (nats/, redis/, learner/, logs/). One combined
 # progress line every 2 s from the roles' /metrics. Ctrl-C (or the end of the run) stops every
 # process it started (SIGTERM to each process group, SIGKILL after 20 s) and removes the
 # Prometheus file-SD targets it wrote into k8s/monitoring/local/targets/.
@@ -24,7 +24,7 @@ done
 [[ "$ACTORS" =~ ^[1-9][0-9]?$ && "$REANALYZERS" =~ ^[1-9][0-9]?$ ]] || { echo "make cluster: ACTORS and REANALYZERS must be 1..99" >&2; exit 2; }
 
 RUN=${RUN_DIR:-"$ROOT/runs/cluster-$(date +%Y%m%d-%H%M%S)"}
-mkdir -p "$RUN"/{nats,redis,checkpoints,logs} "$TARGETS"
+mkdir -p "$RUN"/{nats,redis,learner,logs} "$TARGETS"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 NATS_PORT=$(free_port)
@@ -74,7 +74,7 @@ done
 export SPEEDYZERO__NATS__URL="nats://127.0.0.1:$NATS_PORT"
 export SPEEDYZERO__REDIS__ENDPOINT="127.0.0.1:$REDIS_PORT"
 export SPEEDYZERO__METRICS__HOST=127.0.0.1
-export SPEEDYZERO__LEARNER__CHECKPOINT_DIR="$RUN/checkpoints"
+export SPEEDYZERO__LEARNER__RUN_DIR="$RUN/learner"
 export SPEEDYZERO__PRESET="$PRESET"
 if [[ -n "${STEPS:-}" ]]; then export SPEEDYZERO__RUN__ENV_STEPS="$STEPS"; fi
 export OPENBLAS_NUM_THREADS=1

@@ -27,7 +27,7 @@ public sealed class ClusterContext : IAsyncDisposable
         DecodeErrors = new DecodeErrors(metrics, logger);
         RedisErrors = metrics.CreateCounter("speedyzero_redis_errors_total", "Redis commands that failed (error reply, timeout, lost connection).");
         NatsReconnects = metrics.CreateCounter("speedyzero_nats_reconnects_total", "Reconnections to the NATS server.");
-        var dropped = metrics.CreateCounter("speedyzero_queue_dropped_total", "Items dropped by a full bounded in-process queue, by queue name.", "queue")
+        var dropped = metrics.CreateCounter("speedyzero_queue_dropped_total", "Items dropped by a full bounded in-process queue, by queue name.", ["queue"])
             .WithLabels("nats_subscription");
         // A full subscription drops (never blocks the connection); each drop is counted.
         nats.MessageDropped += (_, _) =>

@@ -29,6 +29,8 @@ public sealed class ClusterNames(string prefix = "sz")
     public string ClockEnv => $"{Prefix}.clock.env";
     public string ClockLearner => $"{Prefix}.clock.learner";
     public string RunFinished => $"{Prefix}.control.finished";
+    public string EvaluationRequests => $"{Prefix}.eval.requests";
+    public string EvaluationResults => $"{Prefix}.eval.results";
 
     // Redis
     public string SegmentKey(long segmentId) => $"{Prefix}:replay:seg:{segmentId}";
@@ -40,6 +42,7 @@ public sealed class ClusterNames(string prefix = "sz")
     public string WeightsLatest(WeightsKind kind) => $"{Prefix}:weights:{KindName(kind)}:latest";
     public string Clock => $"{Prefix}:clock";
     public string Finished => $"{Prefix}:run:finished";
+    public string EvaluationWeights(long learnerStep) => $"{Prefix}:eval:weights:{learnerStep}";
 
     public static string KindName(WeightsKind kind) => kind == WeightsKind.SelfPlay ? "selfplay" : "target";
 }

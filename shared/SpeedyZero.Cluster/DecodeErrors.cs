@@ -11,7 +11,7 @@ namespace SpeedyZero.Cluster;
 public sealed class DecodeErrors(IMetricFactory metrics, ILogger logger)
 {
     private readonly Counter counter = metrics.CreateCounter("speedyzero_messages_decode_errors_total",
-        "Messages rejected as malformed, by subject.", "subject");
+        "Messages rejected as malformed, by subject.", ["subject"]);
     private readonly ConcurrentDictionary<string, bool> logged = new(StringComparer.Ordinal);
 
     /// <summary>Creates the series at start so rate() sees the first error.</summary>

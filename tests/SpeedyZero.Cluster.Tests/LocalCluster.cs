@@ -70,7 +70,8 @@ public sealed class LocalCluster : IAsyncDisposable
     public NatsServer Nats { get; }
     public RedisServer Redis { get; }
     public string Directory { get; }
-    public string CheckpointDir => Path.Combine(Directory, "checkpoints");
+    public Training.Run.RunFolder RunFolder => new(Path.Combine(Directory, "learner"));
+    public string CheckpointDir => RunFolder.CheckpointPath;
     public ClusterContext Context { get; private set; } = null!;
     public Dictionary<string, RoleProcess> Roles { get; } = new(StringComparer.Ordinal);
 
@@ -90,7 +91,7 @@ public sealed class LocalCluster : IAsyncDisposable
         {
             ["SPEEDYZERO__NATS__URL"] = nats.Url,
             ["SPEEDYZERO__REDIS__ENDPOINT"] = $"127.0.0.1:{redis.Port}",
-            ["SPEEDYZERO__LEARNER__CHECKPOINT_DIR"] = Path.Combine(directory, "checkpoints"),
+            ["SPEEDYZERO__LEARNER__RUN_DIR"] = Path.Combine(directory, "learner"),
         };
         var cluster = new LocalCluster(nats, redis, directory, environment) { ConfigPath = configPath };
         var config = new TrainingConfig { Nats = new NatsSection { Url = nats.Url }, Redis = new RedisSection { Endpoint = $"127.0.0.1:{redis.Port}" } };

@@ -33,7 +33,7 @@ public class ServiceConfigTests
         Assert.Equal(9090, config.Metrics.Port);
         Assert.Equal(2, config.Run.Threads);
         Assert.Equal(Engine.EngineDevice.Cuda, config.Model.Device);
-        Assert.Equal("/var/lib/speedyzero/checkpoints", config.Learner.CheckpointDir);
+        Assert.Equal("/var/lib/speedyzero/run", config.Learner.RunDir);
         Assert.Equal("actor-7f9c", config.Node.Id);
     }
 

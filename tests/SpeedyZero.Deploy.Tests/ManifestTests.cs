@@ -368,13 +368,13 @@ public partial class ManifestTests
         }
         Assert.True(problems.Count == 0, string.Join("\n", problems));
 
-        // Durable state on PersistentVolumeClaims: JetStream, the Redis AOF, the learner's checkpoints.
+        // Durable state on PersistentVolumeClaims: JetStream, the Redis AOF, the learner's run folder.
         string MountOf(string id, string claim) => objects.Single(o => o.Id == id).Containers()
             .SelectMany(c => c.Container.At("volumeMounts").Items()).Single(m => m.At("name").Str() == claim).At("mountPath").Str()!;
         Assert.Equal("/data", MountOf("StatefulSet/nats", "data"));
         Assert.Equal("/data", MountOf("StatefulSet/redis", "data"));
-        var checkpointDir = Yaml.Load(Repo.Read("k8s/base/config/config.yaml")).At("learner", "checkpoint_dir").Str();
-        Assert.Equal(checkpointDir, MountOf("StatefulSet/learner", "checkpoints"));
+        var runDir = Yaml.Load(Repo.Read("k8s/base/config/config.yaml")).At("learner", "run_dir").Str();
+        Assert.Equal(runDir, MountOf("StatefulSet/learner", "run"));
     }
 
     [Theory, MemberData(nameof(Overlays))]

@@ -101,7 +101,6 @@ public static class TrainCommand
         }
 
         var yaml = ConfigLoader.ToYaml(config);
-        File.WriteAllText(folder.ConfigPath, yaml);
         if (progress != ProgressMode.Quiet)
         {
             AnsiConsole.Write(new Panel(new Text(yaml)).Header("effective configuration"));

@@ -45,7 +45,7 @@ public sealed class JetStreamBatchQueue : IBatchQueue
         this.actionCount = actionCount;
         maxEncodedLength = TrainingBatchMessage.MaxEncodedLength(batchSize, unroll, observationSize, actionCount);
         redeliveries = context.Metrics.CreateCounter("speedyzero_jetstream_redeliveries_total",
-                "JetStream messages received with a delivery count above 1.", "stream", "consumer")
+                "JetStream messages received with a delivery count above 1.", ["stream", "consumer"])
             .WithLabels(context.Names.BatchStream, ClusterNames.LearnerConsumer);
         // Header claims beyond one batch of this shape are refused before anything is allocated.
         // Every reanalyzer has at most one transfer open, so 64 open transfers leave room for many.
@@ -114,7 +114,7 @@ public sealed class JetStreamBatchQueue : IBatchQueue
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var messages = new List<NatsJSMsg<byte[]>>(1);
+            var messages = new List<INatsJSMsg<byte[]>>(1);
             try
             {
                 consumer ??= await context.JetStream.GetConsumerAsync(context.Names.BatchStream, ClusterNames.LearnerConsumer, cancellationToken);

@@ -16,7 +16,7 @@ namespace SpeedyZero.Cluster.Channels;
 public sealed class JetStreamSegmentSource(ClusterContext context)
 {
     private readonly Counter.Child redeliveries = context.Metrics.CreateCounter("speedyzero_jetstream_redeliveries_total",
-            "JetStream messages received with a delivery count above 1.", "stream", "consumer")
+            "JetStream messages received with a delivery count above 1.", ["stream", "consumer"])
         .WithLabels(context.Names.SegmentStream, ClusterNames.ReplayConsumer);
 
     public async IAsyncEnumerable<Delivery<SegmentMessage>> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)

@@ -1,10 +1,11 @@
+using SpeedyZero.Core.Replay;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using SpeedyZero.Cluster.Contracts;
 using SpeedyZero.Core.Segments;
 using SpeedyZero.Training.Channels;
-using StackExchange.Redis;
+using SpeedyZero.Cluster.Replay;
 
 namespace SpeedyZero.Cluster.Channels;
 
@@ -22,15 +23,14 @@ public sealed class NatsReplayClient(ClusterContext context, string prioritySour
 
     public async ValueTask<ReplaySample> SampleAsync(int count, double beta, CancellationToken cancellationToken)
     {
-        var reply = await RequestAsync<SampleRequest, SampleReply>(context.Names.ReplaySample, new SampleRequest { Count = count, Beta = beta },
-            r => r.Error, cancellationToken);
-        var ids = reply.Ids!.ToArray<long>();
-        if (ids.Length != count)
+        var sample = (await RequestAsync<SampleRequest, SampleReply>(context.Names.ReplaySample, new SampleRequest { Count = count, Beta = beta },
+            r => r.Error, cancellationToken)).ToSample();
+        if (sample.Ids.Length != count)
         {
-            throw new FormatException($"replay answered {ids.Length} samples for {count}");
+            throw new FormatException($"replay answered {sample.Ids.Length} samples for {count}");
         }
 
-        return new ReplaySample(ids, reply.Keys!.ToArray<long>(), reply.Weights!.ToArray<float>(), reply.NextId);
+        return sample;
     }
 
     public async ValueTask<Segment?[]> GetSegmentsAsync(IReadOnlyList<long> segmentIds, CancellationToken cancellationToken)
@@ -44,12 +44,11 @@ public sealed class NatsReplayClient(ClusterContext context, string prioritySour
         }
 
         if (missing.Count == 0) return segments;
-        var keys = missing.Select(i => (RedisKey)context.Names.SegmentKey(segmentIds[i])).ToArray();
-        var values = await context.RedisAsync(db => db.StringGetAsync(keys));
+        var values = await context.RedisAsync(db => RedisReplayStore.ReadSegmentsAsync(db, context.Names, missing.Select(i => segmentIds[i]).ToList(), cancellationToken));
         for (var j = 0; j < missing.Count; j++)
         {
-            if (values[j].IsNull) continue;
-            var segment = SegmentCodec.Decode((byte[])values[j]!);
+            if (values[j] is not { } bytes) continue;
+            var segment = SegmentCodec.Decode(bytes);
             segments[missing[j]] = segment;
             if (cache.TryAdd(segment.Id, segment))
             {
@@ -77,20 +76,18 @@ public sealed class NatsReplayClient(ClusterContext context, string prioritySour
 
     public async ValueTask<ReplayStatus> GetStatusAsync(CancellationToken cancellationToken)
     {
-        var reply = await RequestAsync<StatusRequest, StatusReply>(context.Names.ReplayStatus, new StatusRequest(), r => r.Error, cancellationToken);
-        return new ReplayStatus(reply.OldestId, reply.NextId, reply.Segments);
+        return (await RequestAsync<StatusRequest, StatusReply>(context.Names.ReplayStatus, new StatusRequest(), r => r.Error, cancellationToken)).ToStatus();
     }
 
     public async ValueTask<ReplaySweep> SweepAsync(long fromId, int count, CancellationToken cancellationToken)
     {
-        var reply = await RequestAsync<SweepRequest, SweepReply>(context.Names.ReplaySweep, new SweepRequest { FromId = fromId, Count = count },
-            r => r.Error, cancellationToken);
-        return new ReplaySweep(reply.Ids!.ToArray<long>(), reply.Keys!.ToArray<long>(), reply.NextId);
+        return (await RequestAsync<SweepRequest, SweepReply>(context.Names.ReplaySweep, new SweepRequest { FromId = fromId, Count = count },
+            r => r.Error, cancellationToken)).ToSweep();
     }
 
     private async Task<TReply> RequestAsync<TRequest, TReply>(string subject, TRequest request, Func<TReply, string?> error, CancellationToken cancellationToken)
-        where TRequest : IWireContract
-        where TReply : IWireContract
+        where TRequest : class, IWireContract
+        where TReply : class, IWireContract
     {
         var payload = Wire.Encode(request);
         var delay = TimeSpan.FromMilliseconds(100);

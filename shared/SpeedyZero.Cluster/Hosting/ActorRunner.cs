@@ -29,7 +29,7 @@ public static class ActorRunner
         var m = host.Metrics;
         var envSteps = m.CreateCounter("speedyzero_env_steps_total", "Agent steps taken, summed over all environments of the process.");
         var episodes = m.CreateCounter("speedyzero_episodes_total", "Episodes finished.");
-        var episodeReturn = m.CreateGauge("speedyzero_episode_return", "Mean undiscounted return of recent finished episodes.", "mode").WithLabels("selfplay");
+        var episodeReturn = m.CreateGauge("speedyzero_episode_return", "Mean undiscounted return of recent finished episodes.", ["mode"]).WithLabels("selfplay");
         episodeReturn.Set(double.NaN); // no episode yet
         var throttled = m.CreateCounter("speedyzero_actor_throttled_seconds_total", "Time the actor waited for the update/collect ratio.");
         var searchDuration = m.CreateHistogram("speedyzero_search_duration_seconds", "Wall time of one batched search.",

@@ -13,7 +13,7 @@ public sealed class CommonMetrics
     public CommonMetrics(IMetricFactory metrics, string device)
     {
         var version = typeof(CommonMetrics).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
-        metrics.CreateGauge("speedyzero_build_info", "Always 1; the build's version and the engine device.", "version", "device")
+        metrics.CreateGauge("speedyzero_build_info", "Always 1; the build's version and the engine device.", ["version", "device"])
             .WithLabels(version, device).Set(1);
         ready = metrics.CreateGauge("speedyzero_ready", "1 while /readyz answers 200.");
         using var process = Process.GetCurrentProcess();
@@ -24,9 +24,9 @@ public sealed class CommonMetrics
         // Created before the first connection so that every role exports them from the start.
         metrics.CreateCounter("speedyzero_nats_reconnects_total", "Reconnections to the NATS server.");
         metrics.CreateCounter("speedyzero_redis_errors_total", "Redis commands that failed (error reply, timeout, lost connection).");
-        metrics.CreateCounter("speedyzero_queue_dropped_total", "Items dropped by a full bounded in-process queue, by queue name.", "queue")
+        metrics.CreateCounter("speedyzero_queue_dropped_total", "Items dropped by a full bounded in-process queue, by queue name.", ["queue"])
             .WithLabels("nats_subscription");
-        metrics.CreateCounter("speedyzero_messages_decode_errors_total", "Messages rejected as malformed, by subject.", "subject");
+        metrics.CreateCounter("speedyzero_messages_decode_errors_total", "Messages rejected as malformed, by subject.", ["subject"]);
     }
 
     public void Sample(bool isReady)

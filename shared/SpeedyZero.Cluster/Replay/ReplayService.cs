@@ -1,3 +1,4 @@
+using SpeedyZero.Core.Replay;
 using System.Diagnostics;
 using NATS.Client.Core;
 using Prometheus;
@@ -41,7 +42,7 @@ public sealed class ReplayService
         samples = m.CreateCounter("speedyzero_replay_samples_total", "Positions sampled and served to reanalyzers.");
         sampleDuration = m.CreateHistogram("speedyzero_replay_sample_duration_seconds", "Time to serve one sample request.",
             new HistogramConfiguration { Buckets = MetricBuckets.Seconds });
-        priorityUpdates = m.CreateCounter("speedyzero_priority_updates_total", "Priorities written into the index.", "source");
+        priorityUpdates = m.CreateCounter("speedyzero_priority_updates_total", "Priorities written into the index.", ["source"]);
         priorityUpdates.WithLabels("learner");
         priorityUpdates.WithLabels("refresh");
         UpdateGauges();
@@ -180,13 +181,7 @@ public sealed class ReplayService
             var request = Wire.Decode<SampleRequest>(data);
             var sample = store.Sample(request.Count, request.Beta);
             samples.Inc(request.Count);
-            var reply = Wire.Encode(new SampleReply
-            {
-                Ids = Tensor.From<long>(sample.Ids, sample.Ids.Length),
-                Keys = Tensor.From<long>(sample.Keys, sample.Keys.Length),
-                Weights = Tensor.From<float>(sample.Weights, sample.Weights.Length),
-                NextId = sample.NextId,
-            });
+            var reply = Wire.Encode(SampleReply.From(sample));
             sampleDuration.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
             return reply;
         }
@@ -194,18 +189,11 @@ public sealed class ReplayService
         if (subject == names.ReplayStatus)
         {
             Wire.Decode<StatusRequest>(data);
-            var status = store.Status;
-            return Wire.Encode(new StatusReply { OldestId = status.OldestId, NextId = status.NextId, Segments = status.Segments });
+            return Wire.Encode(StatusReply.From(store.Status));
         }
 
         var sweepRequest = Wire.Decode<SweepRequest>(data);
-        var sweep = store.Sweep(sweepRequest.FromId, sweepRequest.Count);
-        return Wire.Encode(new SweepReply
-        {
-            Ids = Tensor.From<long>(sweep.Ids, sweep.Ids.Length),
-            Keys = Tensor.From<long>(sweep.Keys, sweep.Keys.Length),
-            NextId = sweep.NextId,
-        });
+        return Wire.Encode(SweepReply.From(store.Sweep(sweepRequest.FromId, sweepRequest.Count)));
     }
 
     private byte[] ErrorReply(string subject, string error)

@@ -29,7 +29,7 @@ public sealed partial record TrainingConfig
         Check.That(Metrics.Port is >= 0 and <= 65535, "metrics.port", "must be in 0..65535 (0: any free port)");
         Check.That(Engine.Threads is null or >= 1, "engine.threads", "must be at least 1");
         Check.That(Engine.Device is null or "cpu" or "cuda", "engine.device", $"'{Engine.Device}' is not cpu or cuda");
-        Check.That(!string.IsNullOrWhiteSpace(Learner.CheckpointDir), "learner.checkpoint_dir", "must name a folder");
+        Check.That(!string.IsNullOrWhiteSpace(Learner.RunDir), "learner.run_dir", "must name a folder");
         return this;
     }
 

@@ -337,8 +337,8 @@ public sealed record LearnerSection
     /// <summary>Checkpoint every this many learner steps (and at the end).</summary>
     public int CheckpointEvery { get; init; } = 1_000;
 
-    /// <summary>Learner service: folder its checkpoints go to and resume from (the embedded trainer uses the run folder).</summary>
-    public string CheckpointDir { get; init; } = "checkpoints";
+    /// <summary>Learner service: its run folder (checkpoint/ to resume from, metrics.jsonl, curves.png, summary.json, best.weights); <c>speedyzero train</c> has --out instead.</summary>
+    public string RunDir { get; init; } = "run";
 
     public void Validate()
     {

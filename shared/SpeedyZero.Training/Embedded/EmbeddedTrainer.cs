@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Spectre.Console;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.InMemory;
@@ -42,11 +41,11 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         {
             Checkpoint.LoadModel(folder.CheckpointPath, learnerModel);
             targetWeights = Checkpoint.LoadTargetWeights(folder.CheckpointPath);
-            buffer = ReplayBuffer.Restore(setup.PriorityOptions, Checkpoint.LoadReplay(folder.CheckpointPath), (int)config.Run.Seed + 11);
+            buffer = ReplayBuffer.Restore(setup.PriorityOptions, Checkpoint.LoadReplay(folder.CheckpointPath), RunSeeds.Replay(config));
         }
         else
         {
-            buffer = new ReplayBuffer(setup.PriorityOptions, (int)config.Run.Seed + 11);
+            buffer = new ReplayBuffer(setup.PriorityOptions, RunSeeds.Replay(config));
         }
 
         var clock = new InMemoryRunClock(resumed?.EnvSteps ?? 0, resumed?.LearnerSteps ?? 0);
@@ -55,31 +54,20 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         var batches = new InMemoryBatchQueue(config.Reanalyze.QueueCapacity);
         var weights = new InMemoryWeightsChannel();
         var stats = new TrainingStats();
-        using var log = new MetricsLog(folder.MetricsPath, TimeSpan.FromSeconds(resumed?.ElapsedSeconds ?? 0));
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var recorder = new RunRecorder(setup, folder, resumed, stats, stop.Token);
+        var log = recorder.Log;
         var roles = new RoleThreads(stop);
         var targetVersion = resumed?.TargetVersion ?? 0;
-        var randomReturn = RandomPolicyReference.Ensure(setup, log, folder.MetricsPath, stop.Token);
 
         // Evaluations run beside training on the latest requested weights; a newer request replaces a waiting one.
         using var evaluator = new EvaluatorRole(setup);
         var evaluations = new EvaluationQueue();
-        var evaluationSeed = (ulong)config.Run.Seed + 1_000_003;
-        var best = new BestWeights(folder);
 
         void Evaluate(EvaluationRequest request)
         {
-            var played = evaluator.Run(request.Weights, evaluationSeed, stop.Token);
-            var step = request.LearnerStep;
-            var result = new EvaluationResult(step, request.EnvSteps, played.Returns);
-            stats.RecordEvaluation(result);
-            best.Offer(result, request.Weights);
-            log.Write("eval",
-            [
-                new("learner_steps", step), new("env_steps", result.EnvSteps), new("return_mean", result.Mean),
-                new("return_std", result.StandardDeviation), new("return_min", result.Min), new("return_max", result.Max),
-                new("episodes", result.Returns.Count), new("length_mean", played.MeanLength), new("length_max", played.Lengths.Max()),
-            ]);
+            var played = evaluator.Run(request.Weights, RunSeeds.Evaluation(config), stop.Token);
+            recorder.RecordEvaluation(request.LearnerStep, request.EnvSteps, played, request.Weights);
         }
 
         void SaveCheckpoint(long step)
@@ -99,18 +87,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         {
             Evaluate = (step, w) => evaluations.Request(new EvaluationRequest(step, clock.EnvSteps, w)),
             Checkpoint = SaveCheckpoint,
-            Stepped = s =>
-            {
-                if (s.Step % 10 == 0)
-                {
-                    log.Write("learner",
-                    [
-                        new("learner_steps", s.Step), new("env_steps", clock.EnvSteps), new("loss_total", s.Total),
-                        new("loss_policy", s.Policy), new("loss_value", s.Value), new("loss_value_prefix", s.ValuePrefix),
-                        new("loss_consistency", s.Consistency), new("grad_norm", s.GradNorm), new("learning_rate", s.LearningRate),
-                    ]);
-                }
-            },
+            Stepped = s => recorder.RecordStep(s, clock.EnvSteps),
         };
         learner.PublishInitialWeights(targetWeights, targetVersion, stop.Token);
 
@@ -123,12 +100,12 @@ public sealed class EmbeddedTrainer(TrainRequest request)
             }
         }, stop.Token);
 
-        var seed = config.Run.Seed;
         var segmentIds = SegmentIds.ForNewIncarnation();
-        roles.Start("actor", t => new ActorRole(setup, segmentsChannel, weights, clock, stats, segmentIds, seed * 7919 + (resumed?.EnvSteps ?? 0)).Run(t));
+        var actorSeed = RunSeeds.Actor(config, node: 0, clock.EnvSteps);
+        roles.Start("actor", t => new ActorRole(setup, segmentsChannel, weights, clock, stats, segmentIds, actorSeed).Run(t));
         for (var w = 0; w < config.Reanalyze.Workers; w++)
         {
-            var workerSeed = seed * 104729 + w + 1 + (resumed?.LearnerSteps ?? 0);
+            var workerSeed = RunSeeds.Reanalyzer(config, node: 0, w, clock.LearnerSteps);
             roles.Start($"reanalyzer-{w}", t => new ReanalyzerRole(setup, replay, batches, weights, clock, stats, workerSeed).Run(t));
         }
 
@@ -140,7 +117,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         roles.Start("evaluator", t => evaluations.Serve(Evaluate, t));
         var learnerThread = roles.Start("learner", learner.Run);
 
-        Watch(setup, clock, buffer, batches, stats, log, learnerThread, stop.Token);
+        Watch(setup, clock, buffer, batches, stats, recorder, learnerThread, stop.Token);
 
         // The learner finished (or something failed): final evaluation and checkpoint, then stop the rest.
         var failure = roles.Failure;
@@ -181,23 +158,14 @@ public sealed class EmbeddedTrainer(TrainRequest request)
             throw failure;
         }
 
-        LearningCurves.Write(folder.MetricsPath, folder.CurvesPath, config.Env.Name, SolvedReturn(config));
-        // Evaluations of the whole run, earlier segments of a resumed one included.
-        var runEvaluations = RunReport.EvaluationsIn(MetricsLog.Read(folder.MetricsPath));
-        var summary = TrainingSummary.From(config, stats, runEvaluations, clock, log.Elapsed, folder, resumed, buffer.Status, randomReturn);
-        File.WriteAllText(folder.SummaryPath, JsonSerializer.Serialize(summary, new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        }));
-        return summary;
+        return recorder.Finish(clock.EnvSteps, clock.LearnerSteps, buffer.Status);
     }
 
     // Samples progress every second, shows it, logs it every few seconds, refreshes the curves.
     private void Watch(TrainingSetup setup, InMemoryRunClock clock, ReplayBuffer buffer, InMemoryBatchQueue batches,
-        TrainingStats stats, MetricsLog log, Thread learner, CancellationToken cancellationToken)
+        TrainingStats stats, RunRecorder recorder, Thread learner, CancellationToken cancellationToken)
     {
+        var log = recorder.Log;
         var config = setup.Config;
         var title = $"SpeedyZero · {config.Env.Name} · seed {config.Run.Seed}";
         var mode = request.Progress == ProgressMode.Auto
@@ -242,7 +210,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
             if (started.Elapsed - lastCurves >= TimeSpan.FromSeconds(request.CurvesEverySeconds))
             {
                 lastCurves = started.Elapsed;
-                LearningCurves.Write(request.Folder.MetricsPath, request.Folder.CurvesPath, config.Env.Name, SolvedReturn(config));
+                recorder.WriteCurves();
             }
         }
 
@@ -265,6 +233,4 @@ public sealed class EmbeddedTrainer(TrainRequest request)
             Tick(null);
         }
     }
-
-    private static double? SolvedReturn(Config.TrainingConfig config) => config.Eval.SolvedReturn;
 }

@@ -1,4 +1,4 @@
-namespace SpeedyZero.Training.Embedded;
+namespace SpeedyZero.Training.Roles.Evaluator;
 
 /// <summary>
 /// Hands evaluation requests from the learner to the evaluator thread without making the learner

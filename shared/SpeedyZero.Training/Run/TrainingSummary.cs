@@ -1,11 +1,9 @@
 using SpeedyZero.Core.Replay;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.Config;
-using SpeedyZero.Training.InMemory;
 using SpeedyZero.Training.Progress;
-using SpeedyZero.Training.Run;
 
-namespace SpeedyZero.Training.Embedded;
+namespace SpeedyZero.Training.Run;
 
 /// <summary>What a finished run reports: where it ended, how fast, and how well the greedy policy plays.</summary>
 public sealed record TrainingSummary(
@@ -29,12 +27,12 @@ public sealed record TrainingSummary(
     bool Resumed)
 {
     public static TrainingSummary From(TrainingConfig config, TrainingStats stats, IReadOnlyList<EvaluationPoint> evaluations,
-        InMemoryRunClock clock, TimeSpan elapsed, RunFolder folder, RunState? resumed, ReplayStatus replay, double randomReturn)
+        long envSteps, long learnerSteps, TimeSpan elapsed, RunFolder folder, RunState? resumed, ReplayStatus replay, double randomReturn)
     {
         var last = evaluations.LastOrDefault();
         var solved = config.Eval.SolvedReturn;
         var solvedAt = solved is null ? null : evaluations.FirstOrDefault(e => e.Mean >= solved)?.EnvSteps;
-        return new TrainingSummary(config.Env.Name, config.Run.Seed, folder.Root, clock.EnvSteps, clock.LearnerSteps,
+        return new TrainingSummary(config.Env.Name, config.Run.Seed, folder.Root, envSteps, learnerSteps,
             stats.Episodes + (resumed?.Episodes ?? 0), elapsed.TotalSeconds,
             last?.Mean ?? double.NaN, last?.StandardDeviation ?? double.NaN, last?.Episodes ?? 0,
             evaluations.Count == 0 ? double.NaN : evaluations.Max(e => e.Mean), randomReturn, solvedAt, solved,
