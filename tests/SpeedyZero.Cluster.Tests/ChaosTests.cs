@@ -73,7 +73,8 @@ public class ChaosTests
         var stored = await cluster.AssertPublishedSegmentsStoredOnceAsync();
 
         Assert.Equal(stored.Count, await context.Redis.ExistsAsync(stored.Select(id => context.Names.SegmentKey(id)).ToArray()));
-        var state = await RedisReplayStore.LoadStateAsync(context, CancellationToken.None);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync($"{cluster.Redis.Host}:{cluster.Redis.Port}");
+        var state = (await RedisReplayStore.LoadAsync(redis.GetDatabase(), context.Names, CancellationToken.None))?.Index;
         var positions = 0L;
         foreach (var id in stored)
         {

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using SpeedyZero.Cluster.Channels;
 using SpeedyZero.Cluster.Replay;
 using SpeedyZero.Core.Replay;
+using SpeedyZero.Training.Config;
+using StackExchange.Redis;
 
 namespace SpeedyZero.Cluster.Hosting;
 
@@ -18,7 +20,17 @@ public static class ReplayRunner
             BetaStart = config.Replay.PriorityBetaStart,
             BetaEnd = config.Replay.PriorityBetaEnd,
         };
-        var store = await RedisReplayStore.OpenAsync(host.Cluster, options, (int)config.Run.Seed + 11, cancellationToken);
+        // The store journals through StackExchange.Redis; its own connection until the context has one.
+        TrainingConfig.TryParseEndpoint(config.Redis.Endpoint, out var redisHost, out var redisPort);
+        var redisOptions = new ConfigurationOptions
+        {
+            EndPoints = { { redisHost, redisPort } },
+            Password = config.Redis.Password,
+            ClientName = "replay",
+            AbortOnConnectFail = false,
+        };
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(redisOptions);
+        var store = await RedisReplayStore.OpenAsync(redis.GetDatabase(), host.Cluster.Names, options, (int)config.Run.Seed + 11, cancellationToken);
         var status = store.Status;
         host.Logger.LogInformation("Replay rebuilt from Redis: {Segments} segments, transitions [{Oldest}, {Next}), total mass {Mass}",
             status.Segments, status.OldestId, status.NextId, store.TotalMass);

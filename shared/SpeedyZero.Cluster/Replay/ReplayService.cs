@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SpeedyZero.Cluster.Channels;
 using SpeedyZero.Cluster.Wire;
+using SpeedyZero.Core.Segments;
 using SpeedyZero.Messaging.MessagePack;
 using SpeedyZero.Messaging.MessagePack.Formatters;
 using SpeedyZero.Messaging.Nats;
@@ -79,8 +80,9 @@ public sealed class ReplayService
         {
             await foreach (var delivery in source.ReadAllAsync(cancellationToken))
             {
+                var segment = delivery.Value;
                 var segmentsBefore = store.Status.Segments;
-                if (await store.AddAsync(delivery.Value, CancellationToken.None))
+                if (await store.AddAsync(segment.Id, segment.Positions, SegmentCodec.Encode(segment), CancellationToken.None))
                 {
                     stored.Inc();
                     var dropped = segmentsBefore + 1 - store.Status.Segments;
