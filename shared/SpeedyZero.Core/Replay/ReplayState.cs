@@ -93,15 +93,15 @@ public sealed class ReplayState
             var first = index.AddRange(keys);
             var last = first + positions - 1;
             order.Enqueue(new ReplayOrderEntry(segmentId, last));
-            var evicted = new List<long>();
+            List<long>? evicted = null;
             while (order.Peek().LastId < index.OldestId)
             {
                 var gone = order.Dequeue().SegmentId;
                 held.Remove(gone);
-                evicted.Add(gone);
+                (evicted ??= []).Add(gone);
             }
 
-            return new ReplayAddition(segmentId, first, last, priority, [.. evicted], oldestBefore, Counters());
+            return new ReplayAddition(segmentId, first, last, priority, evicted is null ? [] : [.. evicted], oldestBefore, Counters());
         }
     }
 
