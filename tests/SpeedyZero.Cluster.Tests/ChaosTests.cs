@@ -73,7 +73,7 @@ public class ChaosTests
         var stored = await cluster.AssertPublishedSegmentsStoredOnceAsync();
 
         Assert.Equal(stored.Count, await context.Db.KeyExistsAsync(stored.Select(id => (StackExchange.Redis.RedisKey)context.Names.SegmentKey(id)).ToArray()));
-        var state = await RedisReplayStore.LoadStateAsync(context.Db, context.Names, CancellationToken.None);
+        var state = (await RedisReplayStore.LoadAsync(context.Db, context.Names, CancellationToken.None))?.Index;
         var positions = 0L;
         foreach (var id in stored)
         {

@@ -80,7 +80,7 @@ public class EndToEndTests
             Assert.True(actor.Metric("speedyzero_weights_version_in_use") >= 5, $"{actor.Name} used version {actor.Metric("speedyzero_weights_version_in_use")}");
         }
 
-        var index = await RedisReplayStore.LoadStateAsync(context.Db, context.Names, CancellationToken.None);
+        var index = (await RedisReplayStore.LoadAsync(context.Db, context.Names, CancellationToken.None))?.Index;
         Assert.NotNull(index);
         Assert.True(index.Priorities.Distinct().Count() > 10, "priorities in Redis never changed");
         Assert.True(replay.Metric("speedyzero_priority_updates_total{source=\"learner\"}") > 0);

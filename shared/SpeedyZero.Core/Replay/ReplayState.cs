@@ -93,15 +93,15 @@ public sealed class ReplayState
             var first = index.AddRange(keys);
             var last = first + positions - 1;
             order.Enqueue(new ReplayOrderEntry(segmentId, last));
-            var evicted = new List<long>();
+            List<long>? evicted = null;
             while (order.Peek().LastId < index.OldestId)
             {
                 var gone = order.Dequeue().SegmentId;
                 held.Remove(gone);
-                evicted.Add(gone);
+                (evicted ??= []).Add(gone);
             }
 
-            return new ReplayAddition(segmentId, first, last, priority, [.. evicted], oldestBefore, Counters());
+            return new ReplayAddition(segmentId, first, last, priority, evicted is null ? [] : [.. evicted], oldestBefore, Counters());
         }
     }
 
@@ -186,11 +186,14 @@ public sealed class ReplayState
                 throw new InvalidDataException($"replay order: segment {entry.SegmentId} ends at transition {entry.LastId}, after {previous}, below {index.NextId}");
             }
 
+            // The segment's held transitions run from the one after the previous segment's last (or the oldest) to its last.
+            var firstHeld = Math.Max(previous + 1, index.OldestId);
             previous = entry.LastId;
             if (entry.LastId < index.OldestId) continue;
-            if (!index.TryGet(entry.LastId, out var key, out _) || TransitionKey.SegmentOf(key) != entry.SegmentId)
+            if (!index.TryGet(entry.LastId, out var key, out _) || TransitionKey.SegmentOf(key) != entry.SegmentId
+                || !index.TryGet(firstHeld, out var firstKey, out _) || TransitionKey.SegmentOf(firstKey) != entry.SegmentId)
             {
-                throw new InvalidDataException($"replay order: transition {entry.LastId} is not the last of segment {entry.SegmentId}");
+                throw new InvalidDataException($"replay order: transitions {firstHeld} to {entry.LastId} are not segment {entry.SegmentId}'s");
             }
 
             if (!state.held.Add(entry.SegmentId))

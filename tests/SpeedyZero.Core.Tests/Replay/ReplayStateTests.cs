@@ -204,6 +204,8 @@ public class ReplayStateTests
         Assert.Throws<InvalidDataException>(() => ReplayState.Restore(options, dump with { Order = [new(1, 4)] }, 1));
         Assert.Throws<InvalidDataException>(() => ReplayState.Restore(options, dump with { Order = [new(2, 9), new(1, 4)] }, 1));
         Assert.Throws<InvalidDataException>(() => ReplayState.Restore(options, dump with { Order = [] }, 1));
+        Assert.Throws<InvalidDataException>(() => ReplayState.Restore(options, dump with { Order = [new(2, 9)] }, 1));
+        Assert.Throws<InvalidDataException>(() => ReplayState.Restore(options, dump with { Order = [new(7, 2), new(1, 4), new(2, 9)] }, 1));
         Assert.Equal(new ReplayStatus(0, 10, 2), ReplayState.Restore(options, dump, 1).Status);
     }
 
