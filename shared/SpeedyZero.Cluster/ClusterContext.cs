@@ -15,8 +15,11 @@ namespace SpeedyZero.Cluster;
 /// </summary>
 public sealed class ClusterContext : IAsyncDisposable
 {
-    private ClusterContext(NatsConnection nats, ConnectionMultiplexer redis, ClusterNames names, IMetricFactory metrics, ILogger logger)
+    private long streamsEnsuredAt;
+
+    private ClusterContext(TrainingConfig config, NatsConnection nats, ConnectionMultiplexer redis, ClusterNames names, IMetricFactory metrics, ILogger logger)
     {
+        Config = config;
         Nats = nats;
         JetStream = new NatsJSContext(nats);
         Redis = redis;
@@ -45,6 +48,9 @@ public sealed class ClusterContext : IAsyncDisposable
 
     private int opened = 1;
 
+    /// <summary>The process's configuration (stream limits follow from it).</summary>
+    public TrainingConfig Config { get; }
+
     public NatsConnection Nats { get; }
     public INatsJSContext JetStream { get; }
     public ConnectionMultiplexer Redis { get; }
@@ -71,7 +77,7 @@ public sealed class ClusterContext : IAsyncDisposable
             await RetryAsync(async () => { await nats.ConnectAsync(); return true; }, "NATS", config.Nats.Url, logger, cancellationToken);
             var redis = await RetryAsync(() => ConnectionMultiplexer.ConnectAsync(RedisOptions(config, clientName)), "Redis", config.Redis.Endpoint, logger,
                 cancellationToken);
-            return new ClusterContext(nats, redis, new ClusterNames(prefix), metrics, logger);
+            return new ClusterContext(config, nats, redis, new ClusterNames(prefix), metrics, logger);
         }
         catch
         {
@@ -111,6 +117,26 @@ public sealed class ClusterContext : IAsyncDisposable
         }
 
         return options;
+    }
+
+    /// <summary>
+    /// Declares the streams and consumers again after a JetStream call failed: a nats-server
+    /// restarted without its memory-stored batch stream has neither. At most once a second;
+    /// failures are logged, the caller retries its call anyway.
+    /// </summary>
+    public async Task RestoreStreamsAsync(CancellationToken cancellationToken)
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref streamsEnsuredAt);
+        if (now - last < 1000 || Interlocked.CompareExchange(ref streamsEnsuredAt, now, last) != last) return;
+        try
+        {
+            await Channels.ClusterStreams.EnsureAsync(this, Config, cancellationToken);
+        }
+        catch (NatsException e)
+        {
+            Logger.LogWarning("Declaring the streams again failed: {Error}", e.Message);
+        }
     }
 
     /// <summary>A Redis call that counts its failures in speedyzero_redis_errors_total.</summary>

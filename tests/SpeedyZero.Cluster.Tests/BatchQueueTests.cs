@@ -59,7 +59,7 @@ public class BatchQueueTests
         var batch = new TrainingBatch(setup.Config.Learner.BatchSize, setup.UnrollSteps, setup.StackedObservationSize, setup.ActionCount)
         {
             TargetVersion = random.NextInt64(1, 1L << 50),
-            FreshPolicies = random.Next(1000),
+            FreshPolicies = random.Next(setup.Config.Learner.BatchSize + 1),
         };
         for (var i = 0; i < batch.Ids.Length; i++) batch.Ids[i] = seed * 100_000L + i;
         foreach (var array in new[] { batch.Weights, batch.Observations, batch.Masks, batch.TargetValues, batch.TargetValuePrefixes, batch.TargetPolicies })

@@ -67,6 +67,25 @@ public class EndToEndTests
         Assert.True(cluster.Roles["reanalyzer-1"].Metric("speedyzero_batches_produced_total") > 0);
         Assert.True(cluster.Roles["reanalyzer-2"].Metric("speedyzero_batches_produced_total") > 0);
 
+        // The learner's run folder has the outputs of speedyzero train: every evaluation the
+        // evaluator played (on the learner's schedule, the final one included), best weights, curves, summary.
+        var folder = cluster.RunFolder;
+        var records = MetricsLog.Read(folder.MetricsPath);
+        var evaluations = RunReport.EvaluationsIn(records);
+        Assert.True(evaluations.Count >= 2, $"{evaluations.Count} evaluations recorded");
+        Assert.Equal(state.LearnerSteps, evaluations[^1].LearnerSteps);
+        Assert.Contains(records, r => r.Kind == "learner");
+        Assert.Contains(records, r => r.Kind == "progress");
+        Assert.NotNull(RandomPolicyReference.Read(records));
+        foreach (var path in new[] { folder.ConfigPath, folder.CurvesPath, folder.SummaryPath, folder.BestWeightsPath, folder.BestInfoPath })
+        {
+            Assert.True(File.Exists(path) && new FileInfo(path).Length > 0, $"{path} is missing");
+        }
+
+        using var summary = System.Text.Json.JsonDocument.Parse(File.ReadAllText(folder.SummaryPath));
+        Assert.Equal(state.LearnerSteps, summary.RootElement.GetProperty("learner_steps").GetInt64());
+        Assert.Equal(evaluations[^1].Mean, summary.RootElement.GetProperty("final_return_mean").GetDouble(), 6);
+
         // The evaluator evaluated the first weights and then every eval.every learner steps.
         Assert.True(evaluator.Metric("speedyzero_episodes_total") >= 4, $"the evaluator finished {evaluator.Metric("speedyzero_episodes_total")} episodes");
 

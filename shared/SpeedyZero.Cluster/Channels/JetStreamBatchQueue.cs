@@ -128,6 +128,7 @@ public sealed class JetStreamBatchQueue : IBatchQueue
             {
                 context.Logger.LogWarning("Fetching a training batch failed, retrying: {Error}", e.Message);
                 consumer = null;
+                await context.RestoreStreamsAsync(cancellationToken);
                 await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
                 continue;
             }
@@ -187,6 +188,7 @@ public sealed class JetStreamBatchQueue : IBatchQueue
             catch (NatsException e) when (!cancellationToken.IsCancellationRequested)
             {
                 context.Logger.LogWarning("Publishing a training batch failed, retrying: {Error}", e.Message);
+                await context.RestoreStreamsAsync(cancellationToken);
                 await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
             }
         }

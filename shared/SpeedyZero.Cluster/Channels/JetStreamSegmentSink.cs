@@ -52,6 +52,7 @@ public sealed class JetStreamSegmentSink(ClusterContext context, Func<long> weig
                     context.Logger.LogWarning("Publishing segment {Segment} failed, retrying: {Error}", id, e.Message);
                 }
 
+                await context.RestoreStreamsAsync(cancellationToken);
                 await Task.Delay(delay, cancellationToken);
                 delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 1000));
             }
