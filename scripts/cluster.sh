@@ -65,7 +65,7 @@ start() {
 }
 
 start nats nats-server -js -a 127.0.0.1 -p "$NATS_PORT" -sd "$RUN/nats" --http_port 0
-start redis redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$RUN/redis" --appendonly yes --appendfsync everysec --save "" --maxmemory-policy noeviction
+start redis redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$RUN/redis" --appendonly yes --appendfsync always --save "" --maxmemory-policy noeviction
 for _ in $(seq 1 50); do
   (exec 3<>/dev/tcp/127.0.0.1/"$NATS_PORT") 2>/dev/null && (exec 3<>/dev/tcp/127.0.0.1/"$REDIS_PORT") 2>/dev/null && break
   sleep 0.1

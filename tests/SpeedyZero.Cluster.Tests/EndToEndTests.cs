@@ -114,10 +114,12 @@ public class EndToEndTests
             Assert.True(replay.Metric(Errors(subject)) >= 1, $"replay did not count bad input on {subject}");
         }
 
-        foreach (var subject in new[] { names.BatchSubject, names.ClockEnv, names.ClockLearner })
+        foreach (var subject in new[] { names.BatchSubject, names.ClockEnv, names.ClockLearner, names.EvaluationResults })
         {
             Assert.True(learner.Metric(Errors(subject)) >= 1, $"learner did not count bad input on {subject}");
         }
+
+        Assert.True(evaluator.Metric(Errors(names.EvaluationRequests)) >= 1, "the evaluator did not count bad input on its requests");
 
         foreach (var actor in actors)
         {
@@ -147,7 +149,7 @@ public class EndToEndTests
 
             foreach (var subject in new[] { names.ReplayPriorities("learner"), names.ReplayPriorities("refresh"),
                          names.WeightsAnnounce(Training.Channels.WeightsKind.SelfPlay), names.WeightsAnnounce(Training.Channels.WeightsKind.Target),
-                         names.ClockEnv, names.ClockLearner, names.RunFinished })
+                         names.ClockEnv, names.ClockLearner, names.RunFinished, names.EvaluationRequests, names.EvaluationResults })
             {
                 await context.Nats.PublishAsync(subject, Garbage);
             }
