@@ -28,6 +28,8 @@ public class ContractFuzzTests(ITestOutputHelper output)
         [nameof(PriorityUpdate)] = (ContractSamples.Priorities(), b => Wire.Decode<PriorityUpdate>(b)),
         [nameof(WeightsAnnouncement)] = (ContractSamples.Weights(), b => Wire.Decode<WeightsAnnouncement>(b)),
         [nameof(CounterMessage)] = (ContractSamples.Counter(), b => Wire.Decode<CounterMessage>(b)),
+        [nameof(EvaluationRequestMessage)] = (ContractSamples.EvaluationRequest(), b => Wire.Decode<EvaluationRequestMessage>(b)),
+        [nameof(EvaluationReport)] = (ContractSamples.EvaluationReport(), b => Wire.Decode<EvaluationReport>(b)),
     };
 
     /// <summary>Headers claiming far more than any payload holds: bin32, str32, array32, map32, ext32 of 2^31 and 2^32-1, and 16-bit forms.</summary>

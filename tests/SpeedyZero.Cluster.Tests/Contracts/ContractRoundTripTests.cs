@@ -153,6 +153,16 @@ public class ContractRoundTripTests
     }
 
     [Fact]
+    public void Evaluation_requests_and_reports_keep_their_fields()
+    {
+        Assert.Equal(ContractSamples.EvaluationRequest(), RoundTrip(ContractSamples.EvaluationRequest()));
+        var report = RoundTrip(ContractSamples.EvaluationReport());
+        Assert.Equal((5000L, 1_250_000L), (report.LearnerStep, report.EnvSteps));
+        Assert.Equal([200f, 187.5f, -3.25f], report.Returns.ToArray<float>());
+        Assert.Equal([200, 188, 12], report.Lengths.ToArray<int>());
+    }
+
+    [Fact]
     public void A_message_split_across_buffer_segments_decodes_like_a_contiguous_one()
     {
         var bytes = Wire.Encode(ContractSamples.Batch());

@@ -76,9 +76,20 @@ internal static class ContractSamples
 
     public static CounterMessage Counter() => new() { Value = 123_456_789_012 };
 
+    public static EvaluationRequestMessage EvaluationRequest() => new() { LearnerStep = 5000, EnvSteps = 1_250_000, WeightsKey = "sz:eval:weights:5000" };
+
+    public static EvaluationReport EvaluationReport() => new()
+    {
+        LearnerStep = 5000,
+        EnvSteps = 1_250_000,
+        Returns = Tensor.From<float>([200f, 187.5f, -3.25f], 3),
+        Lengths = Tensor.From<int>([200, 188, 12], 3),
+    };
+
     /// <summary>One valid instance of each contract type (a small batch, so the fuzz stays fast).</summary>
     public static IReadOnlyList<IWireContract> OnePerType() =>
     [
         Segment(), Batch(), SampleRequest(), SampleReply(), StatusRequest(), StatusReply(), SweepRequest(), SweepReply(), Priorities(), Weights(), Counter(),
+        EvaluationRequest(), EvaluationReport(),
     ];
 }

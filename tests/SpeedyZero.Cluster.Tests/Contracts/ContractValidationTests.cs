@@ -110,6 +110,27 @@ public class ContractValidationTests
     }
 
     [Fact]
+    public void An_evaluation_request_needs_a_weights_key_and_non_negative_steps()
+    {
+        Refused(ContractSamples.EvaluationRequest() with { WeightsKey = "" }, "names no weights key");
+        Refused(ContractSamples.EvaluationRequest() with { WeightsKey = null! }, "names no weights key");
+        Refused(ContractSamples.EvaluationRequest() with { LearnerStep = -1 }, "learner step -1");
+        Refused(ContractSamples.EvaluationRequest() with { EnvSteps = -1 }, "env steps -1");
+    }
+
+    [Fact]
+    public void An_evaluation_report_needs_episodes_with_finite_returns_and_non_negative_lengths()
+    {
+        Refused(ContractSamples.EvaluationReport() with { Returns = Tensor.From<float>([], 0), Lengths = Tensor.From<int>([], 0) }, "has no episodes");
+        Refused(ContractSamples.EvaluationReport() with { Lengths = Tensor.From<int>([1, 2], 2) }, "tensor 'Lengths' has 2 elements; 'Returns' has 3");
+        Refused(ContractSamples.EvaluationReport() with { Lengths = Tensor.From<long>([1, 2, 3], 3) }, "tensor 'Lengths' is Int64 [3]");
+        Refused(ContractSamples.EvaluationReport() with { Returns = null! }, "tensor 'Returns' is missing");
+        Refused(ContractSamples.EvaluationReport() with { Returns = Tensor.From<float>([1, float.NaN, 2], 3) }, "episode 1 returned NaN");
+        Refused(ContractSamples.EvaluationReport() with { Lengths = Tensor.From<int>([1, 2, -3], 3) }, "episode 2 lasted -3 steps");
+        Refused(ContractSamples.EvaluationReport() with { LearnerStep = -5 }, "learner step -5");
+    }
+
+    [Fact]
     public void A_training_batch_needs_every_tensor_with_shapes_that_agree()
     {
         var good = ContractSamples.Batch(batchSize: 3, unroll: 2, observationSize: 4, actionCount: 5);
