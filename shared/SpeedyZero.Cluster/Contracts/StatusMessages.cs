@@ -1,4 +1,5 @@
 using MessagePack;
+using SpeedyZero.Core.Replay;
 using SpeedyZero.Training.Channels;
 
 namespace SpeedyZero.Cluster.Contracts;

@@ -3,6 +3,7 @@ namespace SpeedyZero.Cluster.Tests.Contracts;
 using System.Buffers;
 using MessagePack;
 using SpeedyZero.Cluster.Contracts;
+using SpeedyZero.Core.Replay;
 using SpeedyZero.Training.Channels;
 
 /// <summary>Every contract survives Encode then Decode with every field, and the batch copies back bit for bit.</summary>

@@ -2,6 +2,7 @@ namespace SpeedyZero.Cluster.Tests.Contracts;
 
 using System.Security.Cryptography;
 using SpeedyZero.Cluster.Contracts;
+using SpeedyZero.Core.Replay;
 using SpeedyZero.Training.Channels;
 
 /// <summary>Valid, realistic instances of every contract, shared by the round-trip, validation and fuzz tests.</summary>
