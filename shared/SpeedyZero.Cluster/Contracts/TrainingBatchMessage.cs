@@ -22,7 +22,7 @@ public sealed record TrainingBatchMessage : IWireContract
     [Key(2)]
     public long TargetWeightsVersion { get; init; }
 
-    /// <summary>Samples whose policy target came from a fresh search, 0..B.</summary>
+    /// <summary>Samples whose policy target came from a fresh search, never negative.</summary>
     [Key(3)]
     public int FreshPolicies { get; init; }
 
@@ -145,9 +145,6 @@ public sealed record TrainingBatchMessage : IWireContract
         ContractRules.Expect(TargetValuePrefixes, contract, nameof(TargetValuePrefixes), TensorDType.Float32, b, k);
         ContractRules.Expect(TargetPolicies, contract, nameof(TargetPolicies), TensorDType.Float32, b, k + 1, a);
         ContractRules.Expect(Weights, contract, nameof(Weights), TensorDType.Float32, b);
-        if (FreshPolicies < 0 || FreshPolicies > b)
-        {
-            throw ContractRules.Broken(contract, $"batch {BatchId} has {FreshPolicies} fresh policies out of {b} samples");
-        }
+        if (FreshPolicies < 0) throw ContractRules.Broken(contract, $"batch {BatchId} has {FreshPolicies} fresh policies");
     }
 }
