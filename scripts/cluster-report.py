@@ -47,8 +47,9 @@ def main(argv):
     # Each actor logs its own share when the run's steps are collected.
     env_steps = sum(r["State"]["Steps"] for f in logs.glob("actor-*.log") for r in records(f)
                     if r.get("Message", "").startswith("Collected the run's env steps"))
-    evaluations = [(r["State"]["Version"], float(r["State"]["Return"])) for r in records(logs / "evaluator.log")
-                   if r.get("Message", "").startswith("Evaluation at")] if (logs / "evaluator.log").exists() else []
+    # The learner records every evaluation the evaluator reports (the final one included).
+    evaluations = [(r["State"]["Step"], float(r["State"]["Return"])) for r in records(logs / "learner.log")
+                   if r.get("Message", "").startswith("Evaluation at")] if (logs / "learner.log").exists() else []
     report = {
         "run": str(run),
         "wall_s": round(timestamp(end_record) - start, 1),
