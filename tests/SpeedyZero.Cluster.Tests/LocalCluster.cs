@@ -75,6 +75,15 @@ public sealed class LocalCluster : IAsyncDisposable
     public ClusterContext Context { get; private set; } = null!;
     public Dictionary<string, RoleProcess> Roles { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Every process started, restarted ones included.</summary>
+    public IReadOnlyList<RoleProcess> AllProcesses
+    {
+        get
+        {
+            lock (Roles) return [.. all];
+        }
+    }
+
     /// <summary>Ids seen on the segment subject (with retries and duplicates folded).</summary>
     public HashSet<long> PublishedSegmentIds { get; } = [];
 

@@ -44,7 +44,7 @@ public sealed class NatsReplayClient(ClusterContext context, string prioritySour
         }
 
         if (missing.Count == 0) return segments;
-        var values = await context.RedisAsync(db => RedisReplayStore.ReadSegmentsAsync(db, context.Names, missing.Select(i => segmentIds[i]).ToList(), cancellationToken));
+        var values = await ReadSegmentsAsync(missing.Select(i => segmentIds[i]).ToList(), cancellationToken);
         for (var j = 0; j < missing.Count; j++)
         {
             if (values[j] is not { } bytes) continue;
@@ -58,6 +58,23 @@ public sealed class NatsReplayClient(ClusterContext context, string prioritySour
         }
 
         return segments;
+    }
+
+    // One MGET, retried while Redis is away (a restart pauses reanalysis instead of failing it).
+    private async Task<byte[]?[]> ReadSegmentsAsync(List<long> segmentIds, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await context.RedisAsync(db => RedisReplayStore.ReadSegmentsAsync(db, context.Names, segmentIds, cancellationToken));
+            }
+            catch (StackExchange.Redis.RedisException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                if (attempt % 20 == 0) context.Logger.LogWarning("Reading segments from Redis failed, retrying: {Error}", e.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+            }
+        }
     }
 
     public async ValueTask UpdatePrioritiesAsync(long[] ids, float[] priorities, CancellationToken cancellationToken)

@@ -72,6 +72,20 @@ public sealed class RedisWeightsChannel(ClusterContext context) : IWeightsChanne
 
     public async ValueTask<WeightsVersion?> GetNewerAsync(WeightsKind kind, long haveVersion, CancellationToken cancellationToken)
     {
+        try
+        {
+            return await FetchNewerAsync(kind, haveVersion);
+        }
+        catch (StackExchange.Redis.RedisException e)
+        {
+            // Redis is away (restarting): keep computing with the weights in hand and ask again later.
+            context.Logger.LogWarning("Reading the {Kind} weights failed, keeping version {Version}: {Error}", kind, haveVersion, e.Message);
+            return null;
+        }
+    }
+
+    private async Task<WeightsVersion?> FetchNewerAsync(WeightsKind kind, long haveVersion)
+    {
         var slot = (int)kind;
         var now = Environment.TickCount64;
         if (LatestSeen(kind) <= haveVersion && now - Interlocked.Read(ref lastPoll[slot]) < PollEvery.TotalMilliseconds)

@@ -17,7 +17,7 @@ public static class RunControl
         await context.Nats.PublishAsync(context.Names.RunFinished, Wire.Encode(new CounterMessage { Value = learnerStep }), cancellationToken: cancellationToken);
     }
 
-    /// <summary>Completes when the run is marked finished (polling Redis every 2 s besides the subscription).</summary>
+    /// <summary>Completes when the run is marked finished (polling Redis every 2 s besides the subscription); a server away meanwhile only delays it.</summary>
     public static async Task WaitFinishedAsync(ClusterContext context, CancellationToken cancellationToken)
     {
         var subject = context.Names.RunFinished;
@@ -26,7 +26,15 @@ public static class RunControl
             opts: new NatsSubOpts { ChannelOpts = new NatsSubChannelOpts { Capacity = 4 } }, cancellationToken: cancellationToken);
         while (true)
         {
-            if (!(await context.RedisAsync(db => db.StringGetAsync(context.Names.Finished))).IsNull) return;
+            try
+            {
+                if (!(await context.RedisAsync(db => db.StringGetAsync(context.Names.Finished))).IsNull) return;
+            }
+            catch (StackExchange.Redis.RedisException)
+            {
+                // Redis is away (restarting): the subscription still hears the learner, and the next poll asks again.
+            }
+
             using var poll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             poll.CancelAfter(TimeSpan.FromSeconds(2));
             try

@@ -24,7 +24,7 @@ public static class ActorRunner
         await using var weights = new RedisWeightsChannel(cluster);
         await weights.SubscribeAsync(cancellationToken, WeightsKind.SelfPlay);
         await host.MarkListeningAsync(cancellationToken);
-        var sink = new JetStreamSegmentSink(cluster, () => stats.SelfPlayVersionInUse);
+        await using var sink = new JetStreamSegmentSink(cluster, () => stats.SelfPlayVersionInUse);
 
         var m = host.Metrics;
         var envSteps = m.CreateCounter("speedyzero_env_steps_total", "Agent steps taken, summed over all environments of the process.");

@@ -1,5 +1,6 @@
 using SpeedyZero.Core.Replay;
 using SpeedyZero.Core.Segments;
+using SpeedyZero.Testing;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.InMemory;
 using SpeedyZero.Training.Roles.Replay;
@@ -11,25 +12,6 @@ public sealed class ReplayBufferTests
 {
     private static readonly PriorityOptions Options = new() { Capacity = 400, Alpha = 0.6 };
 
-    private static Segment MakeSegment(long id, int transitions, Random random)
-    {
-        const int observationSize = 4, actions = 2;
-        var bytesPer = ObservationCodec.EncodedSize(ObservationEncoding.Float32, observationSize);
-        var observations = new byte[(transitions + 1) * bytesPer];
-        var raw = new float[observationSize];
-        for (var s = 0; s <= transitions; s++)
-        {
-            for (var i = 0; i < observationSize; i++) raw[i] = (float)random.NextDouble();
-            ObservationCodec.Encode(ObservationEncoding.Float32, raw, observations.AsSpan(s * bytesPer, bytesPer));
-        }
-
-        return new Segment(id, ObservationEncoding.Float32, observationSize, actions, 0, transitions, EpisodeEnd.Terminal, observations,
-            Enumerable.Range(0, transitions).Select(_ => random.Next(actions)).ToArray(),
-            Enumerable.Range(0, transitions).Select(_ => 1f).ToArray(),
-            Enumerable.Range(0, transitions).Select(_ => (float)random.NextDouble()).ToArray(),
-            Enumerable.Range(0, transitions * actions).Select(_ => 0.5f).ToArray());
-    }
-
     private static (ReplayBuffer Buffer, List<Segment> Added) Filled(int seed)
     {
         var random = new Random(seed);
@@ -37,7 +19,7 @@ public sealed class ReplayBufferTests
         var added = new List<Segment>();
         for (var n = 0; n < 60; n++)
         {
-            var segment = MakeSegment(500 + n, random.Next(3, 20), random);
+            var segment = TestSegments.Make(500 + n, random.Next(3, 20), random);
             Assert.True(buffer.Add(segment));
             added.Add(segment);
             var status = buffer.Status;
@@ -92,7 +74,7 @@ public sealed class ReplayBufferTests
 
         // Both evict the same segments next.
         var random = new Random(5);
-        var next = MakeSegment(9000, 19, random);
+        var next = TestSegments.Make(9000, 19, random);
         buffer.Add(next);
         restored.Add(next);
         Assert.Equal(buffer.Snapshot().Segments.Select(s => s.Id), restored.Snapshot().Segments.Select(s => s.Id));

@@ -1,6 +1,6 @@
 using SpeedyZero.Core.Segments;
 
-namespace SpeedyZero.Cluster.Tests;
+namespace SpeedyZero.Testing;
 
 /// <summary>Small CartPole-shaped segments with random content.</summary>
 public static class TestSegments
