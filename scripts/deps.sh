@@ -15,6 +15,7 @@ packages=(
   prometheus            # promtool checks the alert rules; tests scrape the services
   openssl               # test certificates for the TLS tests
   procps                # pkill/ps used by the cluster scripts
+  fonts-dejavu-core     # the text of curves.png and report plots (SkiaSharp reads fonts from /usr/share/fonts)
 )
 
 missing=()

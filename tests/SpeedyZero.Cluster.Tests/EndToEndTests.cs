@@ -71,7 +71,7 @@ public class EndToEndTests
         // evaluator played (on the learner's schedule, the final one included), best weights, curves, summary.
         var folder = cluster.RunFolder;
         var records = MetricsLog.Read(folder.MetricsPath);
-        var evaluations = RunReport.EvaluationsIn(records);
+        var evaluations = EvaluationPoint.AllIn(records);
         Assert.True(evaluations.Count >= 2, $"{evaluations.Count} evaluations recorded");
         Assert.Equal(state.LearnerSteps, evaluations[^1].LearnerSteps);
         Assert.Contains(records, r => r.Kind == "learner");

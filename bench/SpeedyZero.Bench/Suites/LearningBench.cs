@@ -1,3 +1,4 @@
+using SpeedyZero.Reporting.Plots;
 using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Embedded;
 using SpeedyZero.Training.Run;
@@ -30,7 +31,7 @@ public sealed class LearningBench : IBenchSuite
         var config = ConfigLoader.Load(preset, null, new Dictionary<string, string>(), [$"run.seed={seed}"]);
         var folder = RunFolder.CreateNew(Path.Combine(Path.GetTempPath(), "speedyzero-bench"), config.Env.Name, seed);
         File.WriteAllText(folder.ConfigPath, ConfigLoader.ToYaml(config));
-        var summary = new EmbeddedTrainer(new TrainRequest(config, folder, Resume: false) { Progress = ProgressMode.Quiet }).Run(cancellationToken);
+        var summary = new EmbeddedTrainer(new TrainRequest(config, folder, Resume: false) { Curves = LearningCurves.Write }).Run(cancellationToken);
 
         var name = $"{preset} seed {seed}";
         report.Add($"{name}: final greedy return", summary.FinalReturnMean, "return", $"mean of {summary.FinalEpisodes} episodes at {summary.EnvSteps:N0} env steps");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SpeedyZero.Reporting.Progress;
 using SpeedyZero.Training.Progress;
 using SpeedyZero.Training.Roles.Evaluator;
 

@@ -1,7 +1,8 @@
 using System.CommandLine;
 using Spectre.Console;
+using SpeedyZero.Reporting.Plots;
+using SpeedyZero.Reporting.Runs;
 using SpeedyZero.Training.Config;
-using SpeedyZero.Training.Run;
 
 namespace SpeedyZero.Cli.Commands;
 

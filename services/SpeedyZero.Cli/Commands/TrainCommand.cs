@@ -1,6 +1,9 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using Spectre.Console;
+using SpeedyZero.Reporting.Plots;
+using SpeedyZero.Reporting.Progress;
+using SpeedyZero.Reporting.Runs;
 using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Embedded;
 using SpeedyZero.Training.Run;
@@ -107,7 +110,11 @@ public static class TrainCommand
             AnsiConsole.MarkupLineInterpolated($"run folder: [blue]{folder.Root}[/]");
         }
 
-        var summary = new EmbeddedTrainer(new TrainRequest(config, folder, resume is not null) { Progress = progress }).Run(cancellationToken);
+        var summary = new EmbeddedTrainer(new TrainRequest(config, folder, resume is not null)
+        {
+            Progress = ProgressView.Display(progress),
+            Curves = LearningCurves.Write,
+        }).Run(cancellationToken);
         if (progress != ProgressMode.Quiet)
         {
             SummaryTable.Print(summary, folder);

@@ -6,6 +6,7 @@ using Prometheus;
 using SpeedyZero.Cluster.Channels;
 using SpeedyZero.Cluster.Contracts;
 using SpeedyZero.Core.Replay;
+using SpeedyZero.Reporting.Plots;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Progress;
@@ -57,7 +58,7 @@ public static class LearnerRunner
             host.Logger.LogInformation("No checkpoint in {Directory}: starting at step 0", directory);
         }
 
-        using var recorder = new RunRecorder(setup, folder, resumed, stats, cancellationToken);
+        using var recorder = new RunRecorder(setup, folder, resumed, stats, LearningCurves.Write, cancellationToken);
         await using var clock = await NatsRunClock.StartAsync(cluster, cancellationToken);
         await using var weights = new RedisWeightsChannel(cluster);
         var replay = new NatsReplayClient(cluster, "learner");

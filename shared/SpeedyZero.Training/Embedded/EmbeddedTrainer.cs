@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Spectre.Console;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.InMemory;
 using SpeedyZero.Training.Progress;
@@ -17,7 +16,7 @@ namespace SpeedyZero.Training.Embedded;
 /// <summary>
 /// All roles in one process, wired through the in-memory channels: one actor, the replay,
 /// reanalysis workers, Priority Refresh, the learner and an evaluator, each on its own thread.
-/// Writes metrics, curves, checkpoints and a summary into the run folder.
+/// Writes metrics, checkpoints and a summary into the run folder, and curves.png with the request's <see cref="TrainRequest.Curves"/>.
 /// </summary>
 public sealed class EmbeddedTrainer(TrainRequest request)
 {
@@ -55,7 +54,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         var weights = new InMemoryWeightsChannel();
         var stats = new TrainingStats();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        using var recorder = new RunRecorder(setup, folder, resumed, stats, stop.Token);
+        using var recorder = new RunRecorder(setup, folder, resumed, stats, request.Curves, stop.Token);
         var log = recorder.Log;
         var roles = new RoleThreads(stop);
         var targetVersion = resumed?.TargetVersion ?? 0;
@@ -167,13 +166,8 @@ public sealed class EmbeddedTrainer(TrainRequest request)
     {
         var log = recorder.Log;
         var config = setup.Config;
-        var title = $"SpeedyZero · {config.Env.Name} · seed {config.Run.Seed}";
-        var mode = request.Progress == ProgressMode.Auto
-            ? (ProgressView.IsLiveTerminal ? ProgressMode.Auto : ProgressMode.Lines)
-            : request.Progress;
         var started = Stopwatch.StartNew();
         var lastLog = TimeSpan.Zero;
-        var lastLine = TimeSpan.Zero;
         var lastCurves = TimeSpan.Zero;
         (double Time, long Env, long Learner) previous = (0, clock.EnvSteps, clock.LearnerSteps);
 
@@ -191,46 +185,34 @@ public sealed class EmbeddedTrainer(TrainRequest request)
             return snapshot;
         }
 
-        void Tick(Action<ProgressSnapshot>? show)
+        void Loop(Action<ProgressSnapshot> show)
         {
-            var snapshot = Sample();
-            show?.Invoke(snapshot);
-            if (started.Elapsed - lastLog >= TimeSpan.FromSeconds(5))
+            while (learner.IsAlive && !cancellationToken.IsCancellationRequested)
             {
-                lastLog = started.Elapsed;
-                log.Write("progress", snapshot.AsMetrics());
-            }
-
-            if (mode == ProgressMode.Lines && started.Elapsed - lastLine >= TimeSpan.FromSeconds(10))
-            {
-                lastLine = started.Elapsed;
-                Console.WriteLine(ProgressView.Line(snapshot));
-            }
-
-            if (started.Elapsed - lastCurves >= TimeSpan.FromSeconds(request.CurvesEverySeconds))
-            {
-                lastCurves = started.Elapsed;
-                recorder.WriteCurves();
-            }
-        }
-
-        if (mode == ProgressMode.Auto)
-        {
-            AnsiConsole.Live(ProgressView.Render(title, Sample())).Start(context =>
-            {
-                while (learner.IsAlive && !cancellationToken.IsCancellationRequested)
+                learner.Join(TimeSpan.FromSeconds(1));
+                var snapshot = Sample();
+                show(snapshot);
+                if (started.Elapsed - lastLog >= TimeSpan.FromSeconds(5))
                 {
-                    learner.Join(TimeSpan.FromSeconds(1));
-                    Tick(s => context.UpdateTarget(ProgressView.Render(title, s)));
+                    lastLog = started.Elapsed;
+                    log.Write("progress", snapshot.AsMetrics());
                 }
-            });
-            return;
+
+                if (started.Elapsed - lastCurves >= TimeSpan.FromSeconds(request.CurvesEverySeconds))
+                {
+                    lastCurves = started.Elapsed;
+                    recorder.WriteCurves();
+                }
+            }
         }
 
-        while (learner.IsAlive && !cancellationToken.IsCancellationRequested)
+        if (request.Progress is { } display)
         {
-            learner.Join(TimeSpan.FromSeconds(1));
-            Tick(null);
+            display.Show($"SpeedyZero · {config.Env.Name} · seed {config.Run.Seed}", Sample(), Loop);
+        }
+        else
+        {
+            Loop(_ => { });
         }
     }
 }

@@ -11,5 +11,5 @@ public static class RunCompletion
 {
     public static bool IsFinished(TrainingSetup setup, RunFolder folder, RunState state) =>
         setup.IsFinished(state.EnvSteps, state.LearnerSteps)
-        && RunReport.EvaluationsIn(MetricsLog.Read(folder.MetricsPath)).Any(e => e.LearnerSteps == state.LearnerSteps);
+        && EvaluationPoint.AllIn(MetricsLog.Read(folder.MetricsPath)).Any(e => e.LearnerSteps == state.LearnerSteps);
 }

@@ -27,14 +27,21 @@ public sealed class RunRecorder : IDisposable
     private readonly TrainingConfig config;
     private readonly BestWeights best;
     private readonly RunState? resumed;
+    private readonly Action<RunFolder, TrainingConfig>? drawCurves;
 
-    /// <summary>Opens the run's files (appending to a resumed run's) and makes sure the random-policy reference is recorded.</summary>
-    public RunRecorder(TrainingSetup setup, RunFolder folder, RunState? resumed, TrainingStats stats, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the run's files (appending to a resumed run's) and makes sure the random-policy reference
+    /// is recorded. <paramref name="drawCurves"/> draws curves.png (SpeedyZero.Reporting's
+    /// <c>LearningCurves.Write</c>); without it the run has no curves.png.
+    /// </summary>
+    public RunRecorder(TrainingSetup setup, RunFolder folder, RunState? resumed, TrainingStats stats,
+        Action<RunFolder, TrainingConfig>? drawCurves, CancellationToken cancellationToken)
     {
         config = setup.Config;
         Folder = folder;
         Stats = stats;
         this.resumed = resumed;
+        this.drawCurves = drawCurves;
         File.WriteAllText(folder.ConfigPath, ConfigLoader.ToYaml(config));
         Log = new MetricsLog(folder.MetricsPath, TimeSpan.FromSeconds(resumed?.ElapsedSeconds ?? 0));
         best = new BestWeights(folder);
@@ -81,13 +88,13 @@ public sealed class RunRecorder : IDisposable
     }
 
     /// <summary>Draws curves.png from metrics.jsonl as it is now.</summary>
-    public void WriteCurves() => LearningCurves.Write(Folder.MetricsPath, Folder.CurvesPath, config.Env.Name, config.Eval.SolvedReturn);
+    public void WriteCurves() => drawCurves?.Invoke(Folder, config);
 
     /// <summary>Draws the final curves and writes summary.json (evaluations of the whole run, earlier segments of a resumed one included).</summary>
     public TrainingSummary Finish(long envSteps, long learnerSteps, ReplayStatus replay)
     {
         WriteCurves();
-        var evaluations = RunReport.EvaluationsIn(MetricsLog.Read(Folder.MetricsPath));
+        var evaluations = EvaluationPoint.AllIn(MetricsLog.Read(Folder.MetricsPath));
         var summary = TrainingSummary.From(config, Stats, evaluations, envSteps, learnerSteps, Log.Elapsed, Folder, resumed, replay, RandomReturn);
         File.WriteAllText(Folder.SummaryPath, JsonSerializer.Serialize(summary, SummaryJson));
         return summary;

@@ -66,7 +66,7 @@ public class EndToEndTests
         Assert.Equal(first.RandomReturnMean, second.RandomReturnMean);
         Assert.Single(MetricsLog.Read(folder.MetricsPath), r => r.Kind == "baseline");
         // The summary covers the whole run: the first segment's evaluations count towards the best.
-        var evaluations = RunReport.EvaluationsIn(MetricsLog.Read(folder.MetricsPath));
+        var evaluations = EvaluationPoint.AllIn(MetricsLog.Read(folder.MetricsPath));
         Assert.True(evaluations.Count(e => e.EnvSteps <= 300) >= 2, "the first segment's evaluations are kept");
         Assert.Equal(evaluations.Max(e => e.Mean), second.BestReturnMean);
         Assert.True(second.BestReturnMean >= first.BestReturnMean, $"best {second.BestReturnMean} after resume, {first.BestReturnMean} before");
@@ -95,7 +95,7 @@ public class EndToEndTests
         var (second, _) = TrainerRuns.Train(config, folder, resume: true);
 
         Assert.Equal((first.EnvSteps, first.LearnerSteps), (second.EnvSteps, second.LearnerSteps));
-        var finalEvaluation = RunReport.EvaluationsIn(MetricsLog.Read(folder.MetricsPath))[^1];
+        var finalEvaluation = EvaluationPoint.AllIn(MetricsLog.Read(folder.MetricsPath))[^1];
         Assert.Equal(state.LearnerSteps, finalEvaluation.LearnerSteps);
         Assert.True(RunCompletion.IsFinished(setup, folder, Checkpoint.LoadState(folder.CheckpointPath)));
     }

@@ -1,3 +1,4 @@
+using SpeedyZero.Reporting.Plots;
 using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Embedded;
 using SpeedyZero.Training.Run;
@@ -14,7 +15,7 @@ internal static class TrainerRuns
     {
         folder ??= new RunFolder(Path.Combine(Path.GetTempPath(), "speedyzero-tests", Guid.NewGuid().ToString("N")));
         File.WriteAllText(folder.ConfigPath, ConfigLoader.ToYaml(config));
-        var summary = new EmbeddedTrainer(new TrainRequest(config, folder, resume) { Progress = ProgressMode.Quiet })
+        var summary = new EmbeddedTrainer(new TrainRequest(config, folder, resume) { Curves = LearningCurves.Write })
             .Run(new CancellationTokenSource(TimeSpan.FromMinutes(4)).Token);
         return (summary, folder);
     }

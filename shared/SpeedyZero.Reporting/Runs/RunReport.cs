@@ -1,13 +1,8 @@
 using SpeedyZero.Training.Config;
+using SpeedyZero.Training.Run;
 using SpeedyZero.Training.Setup;
 
-namespace SpeedyZero.Training.Run;
-
-/// <summary>
-/// One greedy evaluation of a run, as its metrics file recorded it (<paramref name="LearnerSteps"/> and
-/// <paramref name="Episodes"/> 0 where the line lacks them).
-/// </summary>
-public sealed record EvaluationPoint(long EnvSteps, long LearnerSteps, double Mean, double StandardDeviation, int Episodes);
+namespace SpeedyZero.Reporting.Runs;
 
 /// <summary>
 /// How far a run got and how well it plays, read from its folder alone (config.yaml and
@@ -48,14 +43,7 @@ public sealed record RunReport(
         var envSteps = records.Select(r => r.Get("env_steps") ?? 0).DefaultIfEmpty(0).Max();
         var elapsed = records.Select(r => r.Get("time_s") ?? 0).DefaultIfEmpty(0).Max();
         var random = RandomPolicyReference.Read(records) ?? RandomPolicyReference.Play(new TrainingSetup(config), CancellationToken.None).Mean;
-        return new RunReport(root, config.Env.Name, config.Run.Seed, (long)envSteps, config.Run.EnvSteps, elapsed, EvaluationsIn(records), random,
+        return new RunReport(root, config.Env.Name, config.Run.Seed, (long)envSteps, config.Run.EnvSteps, elapsed, EvaluationPoint.AllIn(records), random,
             config.Eval.SolvedReturn);
     }
-
-    /// <summary>The evaluations among a run's metrics records, in the order they were made.</summary>
-    public static IReadOnlyList<EvaluationPoint> EvaluationsIn(IEnumerable<MetricsRecord> records) => records
-        .Where(r => r.Kind == "eval" && r.Get("env_steps") is not null && r.Get("return_mean") is not null)
-        .Select(r => new EvaluationPoint((long)r.Get("env_steps")!.Value, (long)(r.Get("learner_steps") ?? 0), r.Get("return_mean")!.Value,
-            r.Get("return_std") ?? double.NaN, (int)(r.Get("episodes") ?? 0)))
-        .ToList();
 }

@@ -1,7 +1,22 @@
+using System.Diagnostics;
 using Spectre.Console;
 using Spectre.Console.Rendering;
+using SpeedyZero.Training.Progress;
 
-namespace SpeedyZero.Training.Progress;
+namespace SpeedyZero.Reporting.Progress;
+
+/// <summary>How <c>speedyzero train</c> shows progress (its <c>--progress</c> option).</summary>
+public enum ProgressMode
+{
+    /// <summary>Live panel on a terminal, lines otherwise.</summary>
+    Auto,
+
+    /// <summary>A plain line every <see cref="ProgressView.LineEverySeconds"/>.</summary>
+    Lines,
+
+    /// <summary>Nothing.</summary>
+    Quiet,
+}
 
 /// <summary>
 /// What a person watching the run sees: a live panel on an interactive terminal, or one plain
@@ -9,8 +24,19 @@ namespace SpeedyZero.Training.Progress;
 /// </summary>
 public static class ProgressView
 {
+    /// <summary>Seconds between two plain lines.</summary>
+    public const double LineEverySeconds = 10;
+
     /// <summary>Whether output goes to a terminal that can redraw a live display (not a log file, a pipe or CI).</summary>
     public static bool IsLiveTerminal => AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
+
+    /// <summary>The display a training run is given for a mode; null for <see cref="ProgressMode.Quiet"/>.</summary>
+    public static IProgressDisplay? Display(ProgressMode mode) => mode switch
+    {
+        ProgressMode.Auto when IsLiveTerminal => new LivePanel(),
+        ProgressMode.Auto or ProgressMode.Lines => new PlainLines(),
+        _ => null,
+    };
 
     public static IRenderable Render(string title, ProgressSnapshot s)
     {
@@ -44,4 +70,27 @@ public static class ProgressView
         $"eval {(s.LastEvaluation is { } e ? $"{e.Mean:0.##}" : "-")} loss {(s.Losses is { } l ? l.Total.ToString("0.###") : "-")}";
 
     private static string Format(double value) => double.IsNaN(value) ? "-" : value.ToString("0.##");
+
+    /// <summary>The panel, redrawn in place with every snapshot.</summary>
+    private sealed class LivePanel : IProgressDisplay
+    {
+        public void Show(string title, ProgressSnapshot first, Action<Action<ProgressSnapshot>> watch) =>
+            AnsiConsole.Live(Render(title, first)).Start(context => watch(s => context.UpdateTarget(Render(title, s))));
+    }
+
+    /// <summary>One <see cref="Line"/> every <see cref="LineEverySeconds"/>.</summary>
+    private sealed class PlainLines : IProgressDisplay
+    {
+        public void Show(string title, ProgressSnapshot first, Action<Action<ProgressSnapshot>> watch)
+        {
+            var clock = Stopwatch.StartNew();
+            var last = TimeSpan.Zero;
+            watch(s =>
+            {
+                if (clock.Elapsed - last < TimeSpan.FromSeconds(LineEverySeconds)) return;
+                last = clock.Elapsed;
+                Console.WriteLine(Line(s));
+            });
+        }
+    }
 }

@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using Spectre.Console;
-using SpeedyZero.Training.Progress;
 using SpeedyZero.Training.Roles.Evaluator;
 
-namespace SpeedyZero.Cli.Commands;
+namespace SpeedyZero.Reporting.Progress;
 
 /// <summary>
 /// Shows a greedy evaluation while it plays: a bar of ended episodes on a terminal, a line every 10 seconds in a

@@ -1,10 +1,9 @@
 using Spectre.Console;
-using SpeedyZero.Training.Embedded;
 using SpeedyZero.Training.Run;
 
-namespace SpeedyZero.Cli.Commands;
+namespace SpeedyZero.Reporting.Runs;
 
-/// <summary>The table printed when a run ends.</summary>
+/// <summary>The table <c>speedyzero train</c> prints when a run ends.</summary>
 public static class SummaryTable
 {
     public static void Print(TrainingSummary s, RunFolder folder)

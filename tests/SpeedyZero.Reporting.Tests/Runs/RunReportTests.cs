@@ -1,18 +1,21 @@
+using SpeedyZero.Reporting.Runs;
 using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Run;
 using SpeedyZero.Training.Setup;
-using SpeedyZero.Training.Tests.Embedded;
 
-namespace SpeedyZero.Training.Tests.Run;
+namespace SpeedyZero.Reporting.Tests.Runs;
 
 public class RunReportTests
 {
+    private static TrainingConfig Config(string preset, params string[] overrides) =>
+        ConfigLoader.Load(preset, null, new Dictionary<string, string>(), overrides);
+
     /// <summary>A breakout run folder whose first process died after its checkpoint at 2.0 s and was resumed from there.</summary>
     private static string ResumedRunFolder()
     {
         var root = Path.Combine(Path.GetTempPath(), "speedyzero-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
-        File.WriteAllText(Path.Combine(root, "config.yaml"), ConfigLoader.ToYaml(TrainerRuns.Config("breakout", "run.seed=3")));
+        File.WriteAllText(Path.Combine(root, "config.yaml"), ConfigLoader.ToYaml(Config("breakout", "run.seed=3")));
         File.WriteAllLines(Path.Combine(root, "metrics.jsonl"),
         [
             "{\"time_s\":0.1,\"kind\":\"baseline\",\"episodes\":200,\"return_mean\":0.35,\"return_std\":0.6}",
@@ -50,7 +53,7 @@ public class RunReportTests
         var folder = ResumedRunFolder();
         var metrics = Path.Combine(folder, "metrics.jsonl");
         File.WriteAllLines(metrics, File.ReadAllLines(metrics).Where(line => !line.Contains("baseline")));
-        var setup = new TrainingSetup(TrainerRuns.Config("breakout", "run.seed=3"));
+        var setup = new TrainingSetup(Config("breakout", "run.seed=3"));
 
         var report = RunReport.Read(folder);
 
@@ -63,7 +66,7 @@ public class RunReportTests
     {
         var root = Path.Combine(Path.GetTempPath(), "speedyzero-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
-        File.WriteAllText(Path.Combine(root, "config.yaml"), ConfigLoader.ToYaml(TrainerRuns.Config("cartpole")));
+        File.WriteAllText(Path.Combine(root, "config.yaml"), ConfigLoader.ToYaml(Config("cartpole")));
         File.WriteAllLines(Path.Combine(root, "metrics.jsonl"),
         [
             "{\"time_s\":1.0,\"kind\":\"eval\",\"env_steps\":1000,\"return_mean\":300}",
@@ -83,7 +86,7 @@ public class RunReportTests
     {
         var root = Path.Combine(Path.GetTempPath(), "speedyzero-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(root);
-        File.WriteAllText(Path.Combine(root, "config.yaml"), ConfigLoader.ToYaml(TrainerRuns.Config("breakout")));
+        File.WriteAllText(Path.Combine(root, "config.yaml"), ConfigLoader.ToYaml(Config("breakout")));
 
         var error = Assert.Throws<ArgumentException>(() => RunReport.Read(root));
         Assert.Contains("has no metrics.jsonl", error.Message);
