@@ -2,8 +2,8 @@
 # Sourced by the image and deploy-check scripts: podman/buildah set up for this kind of machine
 # (no Docker engine, cgroup v1/hybrid, a fixed RLIMIT_NOFILE), and the helpers they share.
 #  - runtime runc: crun 1.8 (Debian 12's default) refuses hybrid cgroups;
-#  - default_ulimits at the host's own limits: raising RLIMIT_NOFILE is not permitted in a
-#    sandbox, and podman's default (1048576) would be a raise.
+#  - default_ulimits below the host's limits: raising RLIMIT_NOFILE/NPROC is not permitted in
+#    a sandbox, and podman's defaults (nofile 1048576, nproc as root) would be raises.
 # The configuration goes to a file of our own through CONTAINERS_CONF; /etc is left alone.
 
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
@@ -20,13 +20,18 @@ containers_setup() {
   require runc runc
   local dir="${SPEEDYZERO_CONTAINERS_DIR:-${TMPDIR:-/tmp}/speedyzero-containers-$(id -u)}"
   mkdir -p "$dir"
-  local soft hard
-  soft="$(ulimit -Sn)"; hard="$(ulimit -Hn)"
-  [ "$hard" = unlimited ] && hard="$soft"
+  # Half the host's hard limits (and NPROC below kernel.pid_max): runc could not set a limit
+  # equal to the host's hard limit here, nor NPROC above pid_max ("error setting rlimit ...
+  # operation not permitted"); below them it works.
+  local nofile nproc pidmax
+  nofile="$(ulimit -Hn)"; nproc="$(ulimit -Hu)"; pidmax="$(cat /proc/sys/kernel/pid_max)"
+  [ "$nofile" = unlimited ] && nofile=131072
+  [ "$nproc" = unlimited ] || [ "$nproc" -gt "$pidmax" ] && nproc="$pidmax"
+  nofile=$((nofile / 2)); nproc=$((nproc / 2))
   cat > "$dir/containers.conf" <<CONF
 # Written by scripts/containers.sh; see the comment there.
 [containers]
-default_ulimits = ["nofile=${soft}:${hard}"]
+default_ulimits = ["nofile=${nofile}:${nofile}", "nproc=${nproc}:${nproc}"]
 
 [engine]
 runtime = "runc"
