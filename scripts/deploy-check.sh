@@ -6,8 +6,8 @@
 #              both Dockerfiles linted (dockerfile-utils), a broken Dockerfile must fail the lint.
 #   image      the CPU image built from deploy/docker/Dockerfile with local bases (buildah; an
 #              unchanged tree reuses the image of its content hash) and run as uid 10001:
-#              --help, every role's --help, exit code 2 for an invalid configuration, and a
-#              role on port 9090 answering /healthz, /readyz (503: no NATS) and /metrics, with
+#              --help, every role's --help, exit code 2 for an invalid configuration, a short
+#              CartPole run (the engine loads on the image's libtorch), and a role on port 9090 answering /healthz, /readyz (503: no NATS) and /metrics, with
 #              the manifests' restrictions (read-only root, no capabilities).
 # Default: manifests image (what `make test` runs). Each step prints its duration. A missing
 # tool fails with the package to install; nothing is skipped.
@@ -86,7 +86,8 @@ step_image() {
       fail "speedyzero $role --help exited non-zero: $(cat "$work/help")"
     grep -q -- "--config" "$work/help" || fail "speedyzero $role --help does not mention --config"
   done
-  podman run --rm "${restricted[@]}" "$tag" reanalyzer --help | grep -q -- "--mode" ||
+  podman run --rm "${restricted[@]}" "$tag" reanalyzer --help >"$work/help" 2>&1 || fail "speedyzero reanalyzer --help"
+  grep -q -- "--mode" "$work/help" ||
     fail "speedyzero reanalyzer --help does not mention --mode (Priority Refresh is --mode refresh)"
   say "--help and every role's --help exit 0"
 
@@ -96,6 +97,13 @@ step_image() {
   [ "$rc" = 2 ] || fail "an invalid configuration exited $rc, not 2 (docs/cli.md): $(cat "$work/bad")"
   grep -q "metrics.port" "$work/bad" || fail "the invalid-configuration message does not name the key: $(cat "$work/bad")"
   say "invalid configuration: exit 2, naming metrics.port"
+
+  # The native engine loads on the image's libtorch and OpenBLAS: a few hundred CartPole steps
+  # of self-play (search + network inference) in one process.
+  podman run --rm "${restricted[@]}" "$tag" train --preset cartpole --steps 300 --out /tmp/run \
+    --progress lines >"$work/train" 2>&1 || fail "train --preset cartpole --steps 300 in the image: $(tail -20 "$work/train")"
+  grep -qE "env steps +│ +[0-9]{3,}" "$work/train" || fail "the CartPole run in the image reported no env steps: $(tail -20 "$work/train")"
+  say "engine loads in the image: 300 CartPole env steps (train --preset cartpole) exit 0"
 
   # A role on 9090 with the cluster's config and no NATS: alive, not ready, metrics served.
   local name="speedyzero-check-$$"

@@ -35,7 +35,7 @@ fi
 # The deploy check (docs/deployment.md): manifests validated against the schemas, Dockerfiles
 # linted, the CPU image built and run. Runs even when a test failed, so both reports come out.
 set +e
-scripts/deploy-check.sh manifests
+scripts/deploy-check.sh manifests image
 deploy_status=$?
 set -e
 if [ "$deploy_status" -ne 0 ]; then
