@@ -57,6 +57,13 @@ case "$BASES" in
   *) fail "BASES must be public or local, not '$BASES'. Nothing was built." ;;
 esac
 
+# buildah 1.28 leaves the working containers of stages that are only FROM (dotnet-sdk,
+# dotnet-runtime: used by COPY --from) behind; drop those of this Dockerfile's stages.
+drop_stage_containers() {
+  "$BUILDAH" containers --format '{{.ContainerName}}' 2>/dev/null |
+    grep -E '^dotnet-(sdk|runtime)-working-container(-[0-9]+)?$' | xargs -r "$BUILDAH" rm >/dev/null 2>&1 || true
+}
+
 # The content hash: Dockerfile, the sources `dotnet publish` of the CLI reads, build arguments
 # and the base images' ids (a remade base is a new input).
 content_hash() {
@@ -92,10 +99,12 @@ for v in "${variants[@]}"; do
     echo "make images: $name:src-$hash is up to date (same sources, Dockerfile and bases); tagging it $name:$IMAGE_VERSION" >&2
   else
     echo "make images: building $name:$IMAGE_VERSION with buildah (content hash $hash)" >&2
-    "$BUILDAH" build --isolation chroot --layers -f "$dockerfile" \
+    trap drop_stage_containers EXIT
+    "$BUILDAH" build --isolation chroot --layers --force-rm -f "$dockerfile" \
       --build-arg "VERSION=$IMAGE_VERSION" "${base_args[@]}" \
       --label "org.opencontainers.image.revision=src-$hash" \
-      -t "$name:src-$hash" .
+      -t "$name:src-$hash" . ||
+      fail "buildah build of $dockerfile failed (above).$([ "$BASES" = public ] && echo " Without a reachable registry, build from local bases: make images BASES=local IMAGES=cpu.")"
   fi
   "$BUILDAH" tag "$name:src-$hash" "$name:$IMAGE_VERSION"
   echo "$name:src-$hash"
