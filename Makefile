@@ -17,7 +17,7 @@ export DOTNET_NOLOGO := 1
 .PHONY: help deps build run test bench minatar cluster clean
 
 help: ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
 deps: ## Install missing Debian packages (libtorch, OpenBLAS, cmake, NATS, Redis, Prometheus)
 	@scripts/deps.sh
@@ -52,7 +52,10 @@ IMAGE ?= speedyzero/speedyzero
 IMAGE_VERSION ?= 0.1.0
 BASES ?= public
 IMAGES ?=
-.PHONY: images
+.PHONY: images deploy-check
+deploy-check: deps ## The deploy check alone: manifests against the schemas, the CPU image built and run (make test runs it too)
+	scripts/deploy-check.sh
+
 images: ## Build the container images (docker, else buildah; BASES=local without a registry)
 	@IMAGE=$(IMAGE) IMAGE_VERSION=$(IMAGE_VERSION) BASES=$(BASES) scripts/images.sh $(IMAGES)
 
