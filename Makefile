@@ -17,7 +17,7 @@ export DOTNET_NOLOGO := 1
 .PHONY: help deps build run test bench minatar cluster clean
 
 help: ## List the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
 deps: ## Install missing Debian packages (libtorch, OpenBLAS, cmake, NATS, Redis, Prometheus)
 	@scripts/deps.sh
@@ -45,15 +45,19 @@ cluster: build ## Start NATS, Redis and every role as local processes (ACTORS=N 
 	ACTORS=$(ACTORS) REANALYZERS=$(REANALYZERS) PRESET=$(PRESET) CONFIGURATION=$(CONFIGURATION) scripts/cluster.sh
 
 # Container images (deploy/docker, docs/deployment.md): one image for every role, plus its CUDA
-# variant for the learner and reanalyzers. Needs a reachable Docker engine.
+# variant for the learner and reanalyzers. docker when a Docker engine answers, else buildah
+# (no daemon needed). BASES=local: bases made on this machine (scripts/container-bases.sh), for
+# machines that reach no registry; CPU image only. IMAGES=cpu|cuda to build one.
 IMAGE ?= speedyzero/speedyzero
 IMAGE_VERSION ?= 0.1.0
-.PHONY: images
-images: ## Build the CPU and CUDA container images (needs a Docker engine)
-	@command -v docker >/dev/null 2>&1 || { echo "make images: 'docker' is not installed; install Docker (or use another builder with deploy/docker/Dockerfile*). Nothing was built." >&2; exit 3; }
-	@timeout 30 docker info >/dev/null 2>&1 || { echo "make images: docker cannot reach a Docker engine ('docker info' failed; DOCKER_HOST=$${DOCKER_HOST:-default socket}). Start the engine or point DOCKER_HOST at one. Nothing was built." >&2; exit 3; }
-	DOCKER_BUILDKIT=1 docker build -f deploy/docker/Dockerfile --build-arg VERSION=$(IMAGE_VERSION) -t $(IMAGE):$(IMAGE_VERSION) .
-	DOCKER_BUILDKIT=1 docker build -f deploy/docker/Dockerfile.cuda --build-arg VERSION=$(IMAGE_VERSION) -t $(IMAGE)-cuda:$(IMAGE_VERSION) .
+BASES ?= public
+IMAGES ?=
+.PHONY: images deploy-check
+deploy-check: deps ## The deploy check alone: manifests against the schemas, the CPU image built and run (make test runs it too)
+	scripts/deploy-check.sh
+
+images: ## Build the container images (docker, else buildah; BASES=local without a registry)
+	@IMAGE=$(IMAGE) IMAGE_VERSION=$(IMAGE_VERSION) BASES=$(BASES) scripts/images.sh $(IMAGES)
 
 clean: ## Remove build outputs (native and managed) and benchmark results
 	dotnet clean speedyzero-k8s.sln -c $(CONFIGURATION) --nologo -v quiet || true

@@ -16,6 +16,10 @@ packages=(
   openssl               # test certificates for the TLS tests
   procps                # pkill/ps used by the cluster scripts
   fonts-dejavu-core     # the text of curves.png and report plots (SkiaSharp reads fonts from /usr/share/fonts)
+  buildah               # builds the images without a Docker engine (make images, the deploy check)
+  podman                # runs the image and plays the manifests as pods (the deploy check)
+  runc                  # podman's and buildah's runtime here (crun 1.8 refuses hybrid cgroups)
+  mmdebstrap            # makes the local Debian base image (scripts/container-bases.sh)
 )
 
 missing=()
@@ -27,6 +31,13 @@ done
 
 if ! command -v dotnet >/dev/null 2>&1; then
   echo "deps: the .NET 10 SDK ('dotnet') is not on PATH; install it first (https://learn.microsoft.com/dotnet/core/install/linux-debian)." >&2
+  exit 1
+fi
+
+# Node.js and npm run the manifest schema validation and the Dockerfile linter from
+# deploy/validate/package-lock.json (npm ci). Any Node.js >= 20 works; Debian's is older.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  echo "deps: 'node' and 'npm' (Node.js 20 or later) are required by the deploy check; install them, e.g. from https://deb.nodesource.com" >&2
   exit 1
 fi
 

@@ -31,4 +31,15 @@ if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
   echo "tests: no test ran; treating as a failure" >&2
   exit 1
 fi
+
+# The deploy check (docs/deployment.md): manifests validated against the schemas, Dockerfiles
+# linted, the CPU image built and run. Runs even when a test failed, so both reports come out.
+set +e
+scripts/deploy-check.sh manifests image
+deploy_status=$?
+set -e
+if [ "$deploy_status" -ne 0 ]; then
+  echo "tests: the deploy check failed (scripts/deploy-check.sh, exit ${deploy_status})" >&2
+  [ "$status" -ne 0 ] || status=$deploy_status
+fi
 exit "$status"

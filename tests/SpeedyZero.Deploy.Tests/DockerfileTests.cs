@@ -12,6 +12,31 @@ public static class Dockerfile
 {
     public static List<Stage> Parse(string text)
     {
+        var instructions = RawInstructions(text);
+        var stages = new List<Stage>();
+        var globalArgs = GlobalArgs(instructions);
+        foreach (var ins in instructions)
+        {
+            if (ins.Keyword == "FROM")
+            {
+                // FROM ${NAME}: the global ARG's default, as a build without --build-arg uses it.
+                var from = Regex.Replace(ins.Arguments, @"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?",
+                    m => globalArgs.TryGetValue(m.Groups[1].Value, out var v) ? v : m.Value);
+                var parts = Regex.Split(from, @"\s+").Where(p => !p.StartsWith("--", StringComparison.Ordinal)).ToArray();
+                var alias = parts.Length >= 3 && parts[1].Equals("AS", StringComparison.OrdinalIgnoreCase) ? parts[2] : null;
+                stages.Add(new Stage(parts[0], alias, []));
+            }
+            else if (stages.Count > 0)
+            {
+                stages[^1].Instructions.Add(ins);
+            }
+        }
+        return stages;
+    }
+
+    /// <summary>Every instruction in order, continuation lines joined, comments dropped.</summary>
+    public static List<Instruction> RawInstructions(string text)
+    {
         var instructions = new List<Instruction>();
         var current = "";
         foreach (var raw in text.Split('\n'))
@@ -36,22 +61,19 @@ public static class Dockerfile
             instructions.Add(new Instruction(trimmed[..space].ToUpperInvariant(), trimmed[(space + 1)..].Trim()));
             current = "";
         }
+        return instructions;
+    }
 
-        var stages = new List<Stage>();
-        foreach (var ins in instructions)
+    /// <summary>The ARGs before the first FROM (usable in FROM lines) with their defaults.</summary>
+    public static Dictionary<string, string> GlobalArgs(List<Instruction> instructions)
+    {
+        var args = new Dictionary<string, string>();
+        foreach (var ins in instructions.TakeWhile(i => i.Keyword != "FROM").Where(i => i.Keyword == "ARG"))
         {
-            if (ins.Keyword == "FROM")
-            {
-                var parts = Regex.Split(ins.Arguments, @"\s+").Where(p => !p.StartsWith("--", StringComparison.Ordinal)).ToArray();
-                var alias = parts.Length >= 3 && parts[1].Equals("AS", StringComparison.OrdinalIgnoreCase) ? parts[2] : null;
-                stages.Add(new Stage(parts[0], alias, []));
-            }
-            else if (stages.Count > 0)
-            {
-                stages[^1].Instructions.Add(ins);
-            }
+            var eq = ins.Arguments.IndexOf('=');
+            args[eq < 0 ? ins.Arguments : ins.Arguments[..eq]] = eq < 0 ? "" : ins.Arguments[(eq + 1)..].Trim('"');
         }
-        return stages;
+        return args;
     }
 
     /// <summary>Packages named by 'apt-get install' in a stage's RUN instructions.</summary>
@@ -106,6 +128,31 @@ public class DockerfileTests
             {
                 Assert.True(aliases.Contains(from.Groups[1].Value), $"{path}: COPY --from={from.Groups[1].Value} is not a stage");
             }
+        }
+    }
+
+    [Theory, MemberData(nameof(Dockerfiles))]
+    public void Bases_are_build_arguments_and_no_frontend_is_pulled(string path)
+    {
+        var text = Repo.Read(path);
+        // '# syntax=' makes BuildKit pull a frontend image: no offline build could work.
+        Assert.DoesNotMatch(new Regex(@"^\s*#\s*syntax\s*=", RegexOptions.Multiline | RegexOptions.IgnoreCase), text);
+        var froms = text.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith("FROM ", StringComparison.OrdinalIgnoreCase)).ToList();
+        var aliases = Stages(path).Select(s => s.Alias).Where(a => a is not null).ToHashSet();
+        foreach (var from in froms)
+        {
+            var image = Regex.Split(from, @"\s+").Skip(1).First(p => !p.StartsWith("--", StringComparison.Ordinal));
+            if (aliases.Contains(image))
+            {
+                continue;
+            }
+            // A base the local builds (scripts/container-bases.sh) can replace by --build-arg.
+            Assert.Matches(@"^\$\{[A-Z_]+\}$", image);
+        }
+        foreach (var arg in new[] { "BUILD_IMAGE", "RUNTIME_IMAGE", "DOTNET_SDK_IMAGE", "DOTNET_RUNTIME_IMAGE" })
+        {
+            Assert.True(Dockerfile.GlobalArgs(Dockerfile.RawInstructions(text)).TryGetValue(arg, out var value) && value.Length > 0,
+                $"{path}: no global ARG {arg} with a default (the public image)");
         }
     }
 
@@ -184,17 +231,40 @@ public class DockerfileTests
     }
 
     [Fact]
-    public void Make_images_says_clearly_when_no_Docker_engine_is_reachable()
+    public void Make_images_says_clearly_when_there_is_no_builder()
     {
         var make = Tool.Require("make", "Install Debian's 'make' package (make deps).");
-        // An engine address that cannot exist, so the result does not depend on this machine.
+        // Builder commands and an engine address that cannot exist, so the result does not
+        // depend on what this machine has.
         var result = Tool.Run(make, ["--no-print-directory", "images"], environment: new Dictionary<string, string?>
         {
             ["DOCKER_HOST"] = "unix:///nonexistent/speedyzero-test-docker.sock",
+            ["DOCKER"] = "/nonexistent/docker",
+            ["BUILDAH"] = "/nonexistent/buildah",
         }, timeoutSeconds: 60);
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("make images:", result.StdErr);
+        Assert.Contains("buildah", result.StdErr);
         Assert.Contains("Nothing was built", result.StdErr);
-        Assert.DoesNotContain("docker build", result.StdOut);
+    }
+
+    [Fact]
+    public void Make_images_refuses_local_bases_with_docker_and_for_the_CUDA_image()
+    {
+        var make = Tool.Require("make", "Install Debian's 'make' package (make deps).");
+        var docker = Tool.Run(make, ["--no-print-directory", "images", "BASES=local"], environment: new Dictionary<string, string?>
+        {
+            ["BUILDER"] = "docker",
+            ["DOCKER"] = "/bin/true",
+        }, timeoutSeconds: 60);
+        Assert.NotEqual(0, docker.ExitCode);
+        Assert.Contains("BASES=local needs buildah", docker.StdErr);
+        var cuda = Tool.Run(make, ["--no-print-directory", "images", "BASES=local", "IMAGES=cuda"], environment: new Dictionary<string, string?>
+        {
+            ["BUILDER"] = "buildah",
+            ["BUILDAH"] = "/bin/true",
+        }, timeoutSeconds: 60);
+        Assert.NotEqual(0, cuda.ExitCode);
+        Assert.Contains("no local CUDA base", cuda.StdErr);
     }
 }
