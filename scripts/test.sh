@@ -26,7 +26,6 @@ read -r passed failed skipped < <(awk '
   }
   END { print p+0, f+0, s+0 }' "$log")
 
-echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -eq 0 ] && [ "$passed" -eq 0 ]; then
   echo "tests: no test ran; treating as a failure" >&2
   exit 1
@@ -42,4 +41,11 @@ if [ "$deploy_status" -ne 0 ]; then
   echo "tests: the deploy check failed (scripts/deploy-check.sh, exit ${deploy_status})" >&2
   [ "$status" -ne 0 ] || status=$deploy_status
 fi
+
+# The end of the output is what a CI log shows first: the failed tests by name, a crashed or hung
+# test host, then the totals.
+if [ "$status" -ne 0 ]; then
+  grep -E '^\s+Failed [^!]|Test host process crashed|aborted|blame' "$log" | sort -u | head -40 | sed 's/^/tests: /' >&2 || true
+fi
+echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"
