@@ -63,7 +63,7 @@ public static class ServiceHost
         // series are the catalogue's own (docs/metrics.md).
         var registry = Prometheus.Metrics.NewCustomRegistry();
         var metrics = Prometheus.Metrics.WithCustomRegistry(registry);
-        var device = config.Model.Device == EngineDevice.Cuda ? "cuda" : "cpu";
+        var device = config.Engine.Device == EngineDevice.Cuda ? "cuda" : "cpu";
         var common = new CommonMetrics(metrics, device);
         ClusterContext? cluster = null;
         HostContext? host = null;
