@@ -1,5 +1,5 @@
 using SpeedyZero.Core.Model;
-using SpeedyZero.Engine.Native;
+using SpeedyZero.Engine.Interop;
 
 namespace SpeedyZero.Engine;
 

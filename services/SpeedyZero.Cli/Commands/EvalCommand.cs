@@ -1,6 +1,7 @@
 using System.CommandLine;
 using SpeedyZero.Training.Progress;
 using SpeedyZero.Training.Roles.Evaluator;
+using SpeedyZero.Cluster.Hosting;
 
 namespace SpeedyZero.Cli.Commands;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Spectre.Console;
 using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Run;
+using SpeedyZero.Cluster.Hosting;
 
 namespace SpeedyZero.Cli.Commands;
 

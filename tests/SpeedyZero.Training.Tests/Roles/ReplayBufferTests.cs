@@ -3,6 +3,7 @@ using SpeedyZero.Core.Segments;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.InMemory;
 using SpeedyZero.Training.Roles.Replay;
+using SpeedyZero.Core.Environments;
 
 namespace SpeedyZero.Training.Tests.Roles;
 
@@ -23,7 +24,7 @@ public sealed class ReplayBufferTests
             ObservationCodec.Encode(ObservationEncoding.Float32, raw, observations.AsSpan(s * bytesPer, bytesPer));
         }
 
-        return new Segment(id, ObservationEncoding.Float32, observationSize, actions, 0, transitions, EpisodeEnd.Terminal, observations,
+        return new Segment(id, ObservationEncoding.Float32, observationSize, actions, 0, transitions, EpisodeEnd.Terminated, observations,
             Enumerable.Range(0, transitions).Select(_ => random.Next(actions)).ToArray(),
             Enumerable.Range(0, transitions).Select(_ => 1f).ToArray(),
             Enumerable.Range(0, transitions).Select(_ => (float)random.NextDouble()).ToArray(),

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace SpeedyZero.Engine.Native;
+namespace SpeedyZero.Engine.Interop;
 
 /// <summary>The flat C ABI of native/include/speedyzero_engine.h, one line per export.</summary>
 internal static partial class NativeMethods
