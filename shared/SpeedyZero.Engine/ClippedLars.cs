@@ -1,4 +1,4 @@
-using SpeedyZero.Engine.Native;
+using SpeedyZero.Engine.Interop;
 
 namespace SpeedyZero.Engine;
 

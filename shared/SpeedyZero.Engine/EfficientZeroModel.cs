@@ -1,5 +1,5 @@
 using SpeedyZero.Core.Model;
-using SpeedyZero.Engine.Native;
+using SpeedyZero.Engine.Interop;
 
 namespace SpeedyZero.Engine;
 
@@ -54,11 +54,31 @@ public sealed class EfficientZeroModel : IRecurrentModel, IDisposable
         }
     }
 
-    /// <summary>Validates <paramref name="config"/>, then builds the model in the engine.</summary>
-    public static EfficientZeroModel Create(ModelConfig config)
+    /// <summary>The config text as the engine parsed it, every field (the same keys as <see cref="ModelSpec.ToNativeText"/>).</summary>
+    public string ConfigText
     {
-        ArgumentNullException.ThrowIfNull(config);
-        return CreateFromNativeText(config.ToNativeText());
+        get
+        {
+            unsafe
+            {
+                int length;
+                NativeStatus.Check(NativeMethods.ModelConfig(handle, null, 0, &length), "model config");
+                var buffer = new byte[length + 1];
+                fixed (byte* b = buffer)
+                {
+                    NativeStatus.Check(NativeMethods.ModelConfig(handle, b, buffer.Length, &length), "model config");
+                }
+
+                return System.Text.Encoding.UTF8.GetString(buffer, 0, length);
+            }
+        }
+    }
+
+    /// <summary>Validates <paramref name="spec"/>, then builds the model in the engine.</summary>
+    public static EfficientZeroModel Create(ModelSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return CreateFromNativeText(spec.ToNativeText());
     }
 
     /// <summary>Builds a model from the engine's "key=value" text (docs/engine.md); the engine rejects unknown fields.</summary>

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text;
-
 namespace SpeedyZero.Engine;
 
 /// <summary>Optimiser and learning-rate schedule of a model (ALGORITHM.md sections 2 and 6).</summary>
@@ -51,55 +48,52 @@ public sealed record OptimizerConfig
     /// <summary>Factor of each step decay.</summary>
     public double LearningRateDecayRate { get; init; } = 0.1;
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid field.</summary>
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid key (<c>optimizer.learning_rate</c>, ...).</summary>
     public OptimizerConfig Validate()
     {
-        Require(Enum.IsDefined(Kind), nameof(Kind), Kind, "is not a known optimiser");
-        Require(double.IsFinite(LearningRate) && LearningRate > 0, nameof(LearningRate), LearningRate, "must be positive");
-        Require(Momentum is >= 0 and < 1, nameof(Momentum), Momentum, "must be in [0, 1)");
-        Require(WeightDecay >= 0, nameof(WeightDecay), WeightDecay, "must be >= 0");
-        Require(AdamBeta1 is >= 0 and < 1, nameof(AdamBeta1), AdamBeta1, "must be in [0, 1)");
-        Require(AdamBeta2 is >= 0 and < 1, nameof(AdamBeta2), AdamBeta2, "must be in [0, 1)");
-        Require(AdamEps > 0, nameof(AdamEps), AdamEps, "must be positive");
-        Require(LarsEta > 0, nameof(LarsEta), LarsEta, "must be positive");
-        Require(LarsMin >= 0 && LarsMin <= LarsMax, nameof(LarsMin), LarsMin, "must be in [0, LarsMax]");
-        Require(LarsEps >= 0, nameof(LarsEps), LarsEps, "must be >= 0");
-        Require(WarmupSteps >= 0, nameof(WarmupSteps), WarmupSteps, "must be >= 0");
-        Require(LearningRateDecaySteps >= 0, nameof(LearningRateDecaySteps), LearningRateDecaySteps, "must be >= 0");
-        Require(LearningRateDecayRate > 0, nameof(LearningRateDecayRate), LearningRateDecayRate, "must be positive");
+        Require(Enum.IsDefined(Kind), "kind", Kind, "is not a known optimiser");
+        Require(double.IsFinite(LearningRate) && LearningRate > 0, "learning_rate", LearningRate, "must be positive");
+        Require(Momentum is >= 0 and < 1, "momentum", Momentum, "must be in [0, 1)");
+        Require(WeightDecay >= 0, "weight_decay", WeightDecay, "must be >= 0");
+        Require(AdamBeta1 is >= 0 and < 1, "adam_beta1", AdamBeta1, "must be in [0, 1)");
+        Require(AdamBeta2 is >= 0 and < 1, "adam_beta2", AdamBeta2, "must be in [0, 1)");
+        Require(AdamEps > 0, "adam_eps", AdamEps, "must be positive");
+        Require(LarsEta > 0, "lars_eta", LarsEta, "must be positive");
+        Require(LarsMin >= 0 && LarsMin <= LarsMax, "lars_min", LarsMin, "must be in [0, lars_max]");
+        Require(LarsEps >= 0, "lars_eps", LarsEps, "must be >= 0");
+        Require(WarmupSteps >= 0, "warmup_steps", WarmupSteps, "must be >= 0");
+        Require(LearningRateDecaySteps >= 0, "learning_rate_decay_steps", LearningRateDecaySteps, "must be >= 0");
+        Require(LearningRateDecayRate > 0, "learning_rate_decay_rate", LearningRateDecayRate, "must be positive");
         return this;
     }
 
-    internal void WriteNative(StringBuilder text)
+    internal void WriteNative(NativeConfigText text)
     {
         var kind = Kind switch
         {
             OptimizerKind.Sgd => "sgd",
             OptimizerKind.Adam => "adam",
             OptimizerKind.Lars => "lars",
-            _ => throw new ArgumentOutOfRangeException($"{nameof(OptimizerConfig)}.{nameof(Kind)}", Kind, "unknown optimiser"),
+            _ => throw ConfigError.Of("optimizer.kind", Kind, "is not a known optimiser"),
         };
-        NativeConfigText.Line(text, "optimizer", kind);
-        NativeConfigText.Line(text, "lr", LearningRate);
-        NativeConfigText.Line(text, "momentum", Momentum);
-        NativeConfigText.Line(text, "weight_decay", WeightDecay);
-        NativeConfigText.Line(text, "adam_beta1", AdamBeta1);
-        NativeConfigText.Line(text, "adam_beta2", AdamBeta2);
-        NativeConfigText.Line(text, "adam_eps", AdamEps);
-        NativeConfigText.Line(text, "lars_eta", LarsEta);
-        NativeConfigText.Line(text, "lars_min", LarsMin);
-        NativeConfigText.Line(text, "lars_max", LarsMax);
-        NativeConfigText.Line(text, "lars_eps", LarsEps);
-        NativeConfigText.Line(text, "warmup_steps", WarmupSteps.ToString(CultureInfo.InvariantCulture));
-        NativeConfigText.Line(text, "lr_decay_steps", LearningRateDecaySteps.ToString(CultureInfo.InvariantCulture));
-        NativeConfigText.Line(text, "lr_decay_rate", LearningRateDecayRate);
+        text.Line("optimizer", kind);
+        text.Line("learning_rate", LearningRate);
+        text.Line("momentum", Momentum);
+        text.Line("weight_decay", WeightDecay);
+        text.Line("adam_beta1", AdamBeta1);
+        text.Line("adam_beta2", AdamBeta2);
+        text.Line("adam_eps", AdamEps);
+        text.Line("lars_eta", LarsEta);
+        text.Line("lars_min", LarsMin);
+        text.Line("lars_max", LarsMax);
+        text.Line("lars_eps", LarsEps);
+        text.Line("warmup_steps", WarmupSteps);
+        text.Line("learning_rate_decay_steps", LearningRateDecaySteps);
+        text.Line("learning_rate_decay_rate", LearningRateDecayRate);
     }
 
-    private static void Require(bool ok, string field, object value, string why)
+    private static void Require(bool ok, string key, object value, string why)
     {
-        if (!ok)
-        {
-            throw new ArgumentOutOfRangeException($"{nameof(OptimizerConfig)}.{field}", value, $"{nameof(OptimizerConfig)}.{field} {why}");
-        }
+        if (!ok) throw ConfigError.Of($"optimizer.{key}", value, why);
     }
 }

@@ -18,6 +18,7 @@ public sealed class LocalCluster : IAsyncDisposable
         preset: cartpole
         run:
           env_steps: {steps}
+        engine:
           threads: 1
         env:
           parallel: 4

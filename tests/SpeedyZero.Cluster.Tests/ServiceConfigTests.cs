@@ -31,8 +31,8 @@ public class ServiceConfigTests
         Assert.Equal("speedyzero", config.Nats.User);
         Assert.Equal("redis:6379", config.Redis.Endpoint);
         Assert.Equal(9090, config.Metrics.Port);
-        Assert.Equal(2, config.Run.Threads);
-        Assert.Equal(Engine.EngineDevice.Cuda, config.Model.Device);
+        Assert.Equal(2, config.Engine.Threads);
+        Assert.Equal(Engine.EngineDevice.Cuda, config.Engine.Device);
         Assert.Equal("/var/lib/speedyzero/run", config.Learner.RunDir);
         Assert.Equal("actor-7f9c", config.Node.Id);
     }
@@ -42,6 +42,8 @@ public class ServiceConfigTests
     [InlineData("SPEEDYZERO__REDIS__ENDPOINT", "redis:notaport", "redis.endpoint")]
     [InlineData("SPEEDYZERO__METRICS__PORT", "70000", "metrics.port")]
     [InlineData("SPEEDYZERO__ENGINE__DEVICE", "tpu", "engine.device")]
+    [InlineData("SPEEDYZERO__RUN__THREADS", "2", "'run.threads' was replaced by 'engine.threads'")]
+    [InlineData("SPEEDYZERO__MODEL__DEVICE", "cuda", "'model.device' was replaced by 'engine.device'")]
     [InlineData("SPEEDYZERO__LEARNER__BATCH_SIZE", "1", "learner.batch_size")]
     [InlineData("SPEEDYZERO__LEARNER__NO_SUCH_KEY", "1", "learner.no_such_key")]
     public async Task A_role_with_an_invalid_configuration_exits_2_naming_the_key(string variable, string value, string key)

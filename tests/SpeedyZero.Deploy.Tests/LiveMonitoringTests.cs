@@ -29,7 +29,7 @@ public class LiveMonitoringTests(ITestOutputHelper log)
     // A tiny CartPole run that keeps going for far longer than the test (the test stops it).
     private const string Config = """
         preset: cartpole
-        run:
+        engine:
           threads: 1
         env:
           parallel: 4

@@ -16,7 +16,7 @@ public class BadInputTests
     [Theory]
     [InlineData("channels=-3", "config field 'channels'")]
     [InlineData("optimizer=rmsprop", "config field 'optimizer' = 'rmsprop'")]
-    [InlineData("lr=fast", "config field 'lr' = 'fast': not a number")]
+    [InlineData("learning_rate=fast", "config field 'learning_rate' = 'fast': not a number")]
     [InlineData("observation_shape=3,5", "config field 'observation_shape'")]
     public void MalformedConfigFieldIsNamedByTheEngine(string line, string expected)
     {

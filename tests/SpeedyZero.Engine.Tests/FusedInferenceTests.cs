@@ -2,7 +2,7 @@ namespace SpeedyZero.Engine.Tests;
 
 /// <summary>
 /// Inference with batch normalisation folded into the layers (the default) against the network's
-/// modules run as trained (<see cref="ModelConfig.FusedInference"/> off): the same function up to
+/// modules run as trained (<see cref="ModelSpec.FusedInference"/> off): the same function up to
 /// float rounding, and the folded weights follow every change of the weights.
 /// </summary>
 public class FusedInferenceTests

@@ -15,7 +15,7 @@ public class RootInferenceTests
         // Two groups of samples whose value targets differ (a: 3 vs 6 over h-bins; b: 60 vs 62
         // over raw bins); each sample repeats its observation at every step, as a state would
         // look alike a few steps apart.
-        var config = TestModels.Grid() with { ValueHTransform = hTransform, ValueSupport = hTransform ? 10 : 100 };
+        var config = TestModels.Grid().With(m => m with { ValueHTransform = hTransform, ValueSupport = hTransform ? 10 : 100 });
         var (low, high) = hTransform ? (3f, 6f) : (60f, 62f);
         using var model = EfficientZeroModel.Create(config);
         var batch = new TestModels.Batch(model, size: 8, seed: 6);

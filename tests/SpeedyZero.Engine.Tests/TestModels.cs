@@ -8,20 +8,27 @@ internal static class TestModels
         Kind = OptimizerKind.Adam, LearningRate = 3e-3, WeightDecay = 0, WarmupSteps = 0, LearningRateDecaySteps = 0,
     };
 
-    private static ModelConfig Small(ModelConfig config) => config with
+    public static readonly ModelConfig SmallModel = new()
     {
         Channels = 8, Blocks = 1, Hidden = 32, Latent = 16, HeadChannels = 4, HeadHidden = 16, LstmHidden = 16,
         ValueSupport = 10, ValuePrefixSupport = 10, ProjectionHidden = 32, ProjectionOut = 32, PredictorHidden = 16,
-        Unroll = 3, LstmHorizon = 3, Optimizer = Adam, Seed = 7,
     };
 
-    public static ModelConfig Vector() => Small(ModelConfig.Vector(4, 2));
+    private static ModelSpec Small(ModelSpec spec) => spec with
+    {
+        Model = SmallModel, Unroll = 3, LstmHorizon = 3, Optimizer = Adam, Seed = 7,
+    };
 
-    public static ModelConfig Grid() => Small(ModelConfig.Grid(3, 5, 5, 3));
+    public static ModelSpec Vector() => Small(ModelSpec.Vector(4, 2));
 
-    public static ModelConfig Image() => Small(ModelConfig.Image(3, 16, 16, 4));
+    public static ModelSpec Grid() => Small(ModelSpec.Grid(3, 5, 5, 3));
 
-    public static ModelConfig Family(string name) => name switch
+    public static ModelSpec Image() => Small(ModelSpec.Image(3, 16, 16, 4));
+
+    /// <summary><paramref name="spec"/> with its model config changed by <paramref name="change"/>.</summary>
+    public static ModelSpec With(this ModelSpec spec, Func<ModelConfig, ModelConfig> change) => spec with { Model = change(spec.Model) };
+
+    public static ModelSpec Family(string name) => name switch
     {
         "vector" => Vector(),
         "grid" => Grid(),

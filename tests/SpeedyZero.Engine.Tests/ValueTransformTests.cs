@@ -9,7 +9,7 @@ public class ValueTransformTests
     public void A_fitted_value_reaches_its_target_only_when_the_support_covers_it(bool transform)
     {
         // Support 10: with the h-transform it covers values up to h^-1(10) ~ 110; without it, up to 10.
-        using var model = EfficientZeroModel.Create(TestModels.Vector() with { ValueHTransform = transform });
+        using var model = EfficientZeroModel.Create(TestModels.Vector().With(m => m with { ValueHTransform = transform }));
         var batch = new TestModels.Batch(model, size: 8, seed: 5);
         Array.Fill(batch.TargetValue, 30f);
         for (var step = 0; step < 300; step++) batch.Train(model);

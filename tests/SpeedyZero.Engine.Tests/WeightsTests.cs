@@ -31,7 +31,7 @@ public sealed class WeightsTests : IDisposable
     public void ImportRefusesWeightsOfAnotherArchitecture()
     {
         using var small = EfficientZeroModel.Create(TestModels.Vector());
-        using var wide = EfficientZeroModel.Create(TestModels.Vector() with { Hidden = 48 });
+        using var wide = EfficientZeroModel.Create(TestModels.Vector().With(m => m with { Hidden = 48 }));
 
         var error = Assert.Throws<EngineArgumentException>(() => wide.ImportWeights(small.ExportWeights()));
         Assert.Contains("architecture", error.Message);
@@ -45,10 +45,8 @@ public sealed class WeightsTests : IDisposable
     [InlineData(OptimizerKind.Sgd, true)]
     public void CheckpointSaveLoadThenNextStepEqualsUninterruptedTraining(OptimizerKind kind, bool augment)
     {
-        var config = TestModels.Grid() with
+        var config = TestModels.Grid().With(m => m with { Augment = augment, AugmentShift = 1 }) with
         {
-            Augment = augment,
-            AugmentShift = 1,
             Optimizer = TestModels.Adam with { Kind = kind, LearningRate = kind == OptimizerKind.Adam ? 3e-3 : 0.05, WeightDecay = 1e-4, WarmupSteps = 3 },
         };
         using var uninterrupted = EfficientZeroModel.Create(config);

@@ -1,4 +1,5 @@
 using SpeedyZero.Core.Segments;
+using SpeedyZero.Core.Environments;
 
 namespace SpeedyZero.Testing;
 
@@ -18,7 +19,7 @@ public static class TestSegments
             ObservationCodec.Encode(ObservationEncoding.Float32, raw, observations.AsSpan(s * bytesPer, bytesPer));
         }
 
-        return new Segment(id, ObservationEncoding.Float32, observationSize, actions, 0, transitions, EpisodeEnd.Terminal, observations,
+        return new Segment(id, ObservationEncoding.Float32, observationSize, actions, 0, transitions, EpisodeEnd.Terminated, observations,
             Enumerable.Range(0, transitions).Select(_ => random.Next(actions)).ToArray(),
             Enumerable.Range(0, transitions).Select(_ => 1f).ToArray(),
             Enumerable.Range(0, transitions).Select(_ => (float)random.NextDouble()).ToArray(),

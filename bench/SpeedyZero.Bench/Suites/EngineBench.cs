@@ -27,11 +27,15 @@ public sealed class EngineBench : IBenchSuite
     public string Description => "native engine: reference network inference and train step, C# -> native overhead, matmul throughput";
 
     /// <summary>Grid 4x10x10, 32 channels, 1 block, 4 actions, LSTM 64, support 601 bins, projection 256/256/64/256.</summary>
-    public static ModelConfig ReferenceNetwork() => ModelConfig.Grid(4, 10, 10, 4) with
+    public static ModelSpec ReferenceNetwork() => ModelSpec.Grid(4, 10, 10, 4) with
     {
-        Channels = 32, Blocks = 1, HeadChannels = 16, HeadHidden = 32, LstmHidden = 64,
-        ValueSupport = 300, ValuePrefixSupport = 300,
-        ProjectionHidden = 256, ProjectionOut = 256, PredictorHidden = 64, Unroll = 5,
+        Model = new ModelConfig
+        {
+            Channels = 32, Blocks = 1, HeadChannels = 16, HeadHidden = 32, LstmHidden = 64,
+            ValueSupport = 300, ValuePrefixSupport = 300,
+            ProjectionHidden = 256, ProjectionOut = 256, PredictorHidden = 64,
+        },
+        Unroll = 5,
     };
 
     public Task RunAsync(BenchReport report, CancellationToken cancellationToken)

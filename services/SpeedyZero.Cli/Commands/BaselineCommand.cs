@@ -3,6 +3,7 @@ using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Progress;
 using SpeedyZero.Training.Roles.Evaluator;
 using SpeedyZero.Training.Setup;
+using SpeedyZero.Cluster.Hosting;
 
 namespace SpeedyZero.Cli.Commands;
 

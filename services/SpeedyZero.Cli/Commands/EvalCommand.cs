@@ -2,6 +2,7 @@ using System.CommandLine;
 using SpeedyZero.Reporting.Progress;
 using SpeedyZero.Training.Progress;
 using SpeedyZero.Training.Roles.Evaluator;
+using SpeedyZero.Cluster.Hosting;
 
 namespace SpeedyZero.Cli.Commands;
 

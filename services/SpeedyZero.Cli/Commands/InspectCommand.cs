@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
+using SpeedyZero.Core.Environments;
 using SpeedyZero.Training.Roles.Evaluator;
+using SpeedyZero.Cluster.Hosting;
 
 namespace SpeedyZero.Cli.Commands;
 
@@ -50,11 +52,11 @@ public static class InspectCommand
     private static void Print(int index, InspectedEpisode episode, int rows)
     {
         Console.WriteLine();
-        Console.WriteLine($"episode {index}: return {episode.Return:0.##}, {episode.Steps.Count} steps, {episode.End.ToString().ToLowerInvariant()}; " +
+        Console.WriteLine($"episode {index}: return {episode.Return:0.##}, {episode.Steps.Count} steps, {(episode.End == EpisodeEnd.None ? "cut at the step limit" : episode.End.ToString().ToLowerInvariant())}; " +
                           $"mean |value - return to go| {episode.MeanValueError:0.##}, correlation {episode.ValueCorrelation:0.00}; " +
                           $"mean |value one dynamics step in - value of the next observation| {episode.MeanOneStepGap:0.##}; " +
                           $"mean largest prior {episode.MeanPriorMax:0.00}, mean largest visit share {episode.MeanVisitMax:0.00}");
-        if (episode.End == EpisodeEnding.Truncated)
+        if (episode.End == EpisodeEnd.Truncated)
         {
             Console.WriteLine("  (truncated by the time limit: the return to go of the last steps leaves out what would have followed)");
         }

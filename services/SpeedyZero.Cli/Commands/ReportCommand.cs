@@ -3,6 +3,7 @@ using Spectre.Console;
 using SpeedyZero.Reporting.Plots;
 using SpeedyZero.Reporting.Runs;
 using SpeedyZero.Training.Config;
+using SpeedyZero.Cluster.Hosting;
 
 namespace SpeedyZero.Cli.Commands;
 

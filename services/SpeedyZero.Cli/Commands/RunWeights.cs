@@ -2,6 +2,7 @@ using SpeedyZero.Engine;
 using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Run;
 using SpeedyZero.Training.Setup;
+using SpeedyZero.Cluster.Hosting;
 
 namespace SpeedyZero.Cli.Commands;
 

@@ -8,6 +8,7 @@ using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Embedded;
 using SpeedyZero.Training.Run;
 using SpeedyZero.Training.Setup;
+using SpeedyZero.Cluster.Hosting;
 
 namespace SpeedyZero.Cli.Commands;
 

@@ -33,7 +33,7 @@ public static class ServiceHost
         catch (ConfigException e)
         {
             await Console.Error.WriteLineAsync($"speedyzero {name}: invalid configuration: {e.Message}");
-            return ServiceExitCodes.InvalidConfig;
+            return ExitCodes.Usage;
         }
 
         using var loggers = LoggerFactory.Create(builder => builder
@@ -63,7 +63,7 @@ public static class ServiceHost
         // series are the catalogue's own (docs/metrics.md).
         var registry = Prometheus.Metrics.NewCustomRegistry();
         var metrics = Prometheus.Metrics.WithCustomRegistry(registry);
-        var device = config.Model.Device == EngineDevice.Cuda ? "cuda" : "cpu";
+        var device = config.Engine.Device == EngineDevice.Cuda ? "cuda" : "cpu";
         var common = new CommonMetrics(metrics, device);
         ClusterContext? cluster = null;
         HostContext? host = null;
@@ -89,7 +89,7 @@ public static class ServiceHost
         catch (IOException e)
         {
             logger.LogCritical("Cannot listen on {Host}:{Port}: {Error}", config.Metrics.Host, config.Metrics.Port, e.Message);
-            return ServiceExitCodes.Failure;
+            return ExitCodes.Failure;
         }
 
         await using var _ = http;
@@ -164,22 +164,22 @@ public static class ServiceHost
             }
 
             logger.LogInformation("speedyzero {Role} stops cleanly", name);
-            return ServiceExitCodes.Success;
+            return ExitCodes.Success;
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             logger.LogInformation("speedyzero {Role} stopped before it started working", name);
-            return ServiceExitCodes.Success;
+            return ExitCodes.Success;
         }
         catch (ConfigException e)
         {
             logger.LogCritical("Invalid configuration: {Error}", e.Message);
-            return ServiceExitCodes.InvalidConfig;
+            return ExitCodes.Usage;
         }
         catch (Exception e)
         {
             logger.LogCritical(e, "speedyzero {Role} failed: {Error}", name, e.Message);
-            return ServiceExitCodes.Failure;
+            return ExitCodes.Failure;
         }
         finally
         {

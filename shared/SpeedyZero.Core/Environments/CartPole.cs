@@ -85,7 +85,7 @@ public sealed class CartPole : IEnvironment
         var truncated = !terminated && EpisodeStep >= maxEpisodeSteps;
         IsEpisodeOver = terminated || truncated;
         Observe(observation);
-        return new StepResult(1f, terminated, truncated);
+        return new StepResult(1f, StepResult.EndOf(terminated, truncated));
     }
 
     public void Observe(Span<float> observation)

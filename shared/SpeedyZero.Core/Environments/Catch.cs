@@ -68,7 +68,7 @@ public sealed class Catch : IEnvironment
         }
 
         Observe(observation);
-        return new StepResult(reward, IsEpisodeOver, false);
+        return new StepResult(reward, IsEpisodeOver ? EpisodeEnd.Terminated : EpisodeEnd.None);
     }
 
     public void Observe(Span<float> observation)

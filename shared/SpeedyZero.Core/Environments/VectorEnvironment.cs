@@ -88,7 +88,7 @@ public sealed class VectorEnvironment
                 continue;
             }
 
-            buffers.Ends[i] = result.Terminated ? EpisodeEnd.Terminated : EpisodeEnd.Truncated;
+            buffers.Ends[i] = result.End;
             buffers.EpisodeReturns[i] = runningReturns[i];
             buffers.EpisodeLengths[i] = env.EpisodeStep;
             observation.CopyTo(buffers.FinalObservation(i));

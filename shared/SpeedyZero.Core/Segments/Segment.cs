@@ -1,3 +1,5 @@
+using SpeedyZero.Core.Environments;
+
 namespace SpeedyZero.Core.Segments;
 
 /// <summary>
@@ -36,7 +38,7 @@ public sealed class Segment
         ArgumentOutOfRangeException.ThrowIfLessThan(actionCount, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(historyFrames);
         ArgumentOutOfRangeException.ThrowIfLessThan(positions, 1);
-        if (end is not (EpisodeEnd.None or EpisodeEnd.Terminal or EpisodeEnd.Truncated)) throw new ArgumentOutOfRangeException(nameof(end), end, "unknown episode end");
+        if (end is not (EpisodeEnd.None or EpisodeEnd.Terminated or EpisodeEnd.Truncated)) throw new ArgumentOutOfRangeException(nameof(end), end, "unknown episode end");
         var transitions = actions.Length;
         if (positions > transitions) throw new ArgumentException($"{positions} positions but only {transitions} transitions", nameof(positions));
         if (rewards.Length != transitions || rootValues.Length != transitions) throw new ArgumentException("actions, rewards and root values differ in length");

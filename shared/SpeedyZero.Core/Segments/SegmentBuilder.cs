@@ -1,3 +1,5 @@
+using SpeedyZero.Core.Environments;
+
 namespace SpeedyZero.Core.Segments;
 
 /// <summary>

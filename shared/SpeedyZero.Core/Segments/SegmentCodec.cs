@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using SpeedyZero.Core.Environments;
 
 namespace SpeedyZero.Core.Segments;
 
@@ -93,7 +94,7 @@ public static class SegmentCodec
         var encoding = (ObservationEncoding)source[5];
         if (encoding is not (ObservationEncoding.Float32 or ObservationEncoding.Bits or ObservationEncoding.Bytes)) return Fail(SegmentDecodeStatus.Malformed, 5, $"unknown observation encoding {source[5]}", out errorOffset, out errorMessage);
         var end = (EpisodeEnd)source[6];
-        if (end is not (EpisodeEnd.None or EpisodeEnd.Terminal or EpisodeEnd.Truncated)) return Fail(SegmentDecodeStatus.Malformed, 6, $"unknown episode end {source[6]}", out errorOffset, out errorMessage);
+        if (end is not (EpisodeEnd.None or EpisodeEnd.Terminated or EpisodeEnd.Truncated)) return Fail(SegmentDecodeStatus.Malformed, 6, $"unknown episode end {source[6]}", out errorOffset, out errorMessage);
         if (source[7] != 0) return Fail(SegmentDecodeStatus.Malformed, 7, "reserved byte is not zero", out errorOffset, out errorMessage);
         var id = BinaryPrimitives.ReadInt64LittleEndian(source[8..]);
         var observationSize = BinaryPrimitives.ReadInt32LittleEndian(source[16..]);

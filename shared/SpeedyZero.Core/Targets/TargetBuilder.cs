@@ -1,4 +1,5 @@
 using SpeedyZero.Core.Segments;
+using SpeedyZero.Core.Environments;
 
 namespace SpeedyZero.Core.Targets;
 
@@ -124,7 +125,7 @@ public static class TargetBuilder
         if (target < transitions) return target;
         return trajectory.End switch
         {
-            EpisodeEnd.Terminal => -1,
+            EpisodeEnd.Terminated => -1,
             EpisodeEnd.Truncated => transitions,
             _ => throw new InvalidOperationException(
                 $"position {position} with horizon {horizon} needs step {target}, but the trajectory stops at {transitions} without an end: the segment lacks padding"),

@@ -1,4 +1,5 @@
 using SpeedyZero.Core.Segments;
+using SpeedyZero.Core.Environments;
 
 namespace SpeedyZero.Core.Targets;
 

@@ -32,7 +32,7 @@ public static class ConfigLoader
         if (file is not null) layers.AddFile(file);
         layers.AddEnvironment(environment);
         foreach (var assignment in overrides) layers.AddOverride(assignment);
-        return layers.Build<TrainingConfig>().Validate();
+        return layers.Build<TrainingConfig>(TrainingConfig.ReplacedKeys).Validate();
     }
 
     /// <summary>A preset's layers; names may use '-' for '_'.</summary>
@@ -59,8 +59,7 @@ public static class ConfigLoader
 
     /// <summary>
     /// A service host's configuration: the file's own <c>preset</c> key (or SPEEDYZERO__PRESET)
-    /// goes underneath the file; the engine section overrides run.threads and model.device; the
-    /// service sections are validated too.
+    /// goes underneath the file; the service sections are validated too.
     /// </summary>
     public static TrainingConfig LoadService(string? file, IReadOnlyDictionary<string, string> environment, IEnumerable<string> overrides)
     {
@@ -69,15 +68,8 @@ public static class ConfigLoader
         if (file is not null) probe.AddFile(file);
         probe.AddEnvironment(environment);
         foreach (var assignment in overrideList) probe.AddOverride(assignment);
-        var preset = probe.Build<TrainingConfig>().Preset;
-        var config = Load(preset, file, environment, overrideList).ValidateService();
-        return config with
-        {
-            Run = config.Run with { Threads = config.Engine.Threads ?? config.Run.Threads },
-            Model = config.Engine.Device is { } device
-                ? config.Model with { Device = device == "cuda" ? Engine.EngineDevice.Cuda : Engine.EngineDevice.Cpu }
-                : config.Model,
-        };
+        var preset = probe.Build<TrainingConfig>(TrainingConfig.ReplacedKeys).Preset;
+        return Load(preset, file, environment, overrideList).ValidateService();
     }
 
     /// <summary>The process's environment variables (the SPEEDYZERO__ ones are used).</summary>

@@ -80,9 +80,20 @@ public sealed class LayeredYaml
         return Set(assignment[..equals].Trim(), assignment[(equals + 1)..], $"--set {assignment}");
     }
 
-    /// <summary>Deserialises the merged tree; unknown keys and wrong types are errors naming the key.</summary>
-    public T Build<T>()
+    /// <summary>
+    /// Deserialises the merged tree; unknown keys and wrong types are errors naming the key, and a
+    /// key of <paramref name="replacedKeys"/> (dotted path to its replacement) is an error naming both.
+    /// </summary>
+    public T Build<T>(IReadOnlyDictionary<string, string>? replacedKeys = null)
     {
+        foreach (var (old, replacement) in replacedKeys ?? new Dictionary<string, string>())
+        {
+            if (Has(old))
+            {
+                throw new ConfigException($"'{old}' was replaced by '{replacement}': set that key instead");
+            }
+        }
+
         var yaml = ToYaml();
         var deserializer = new DeserializerBuilder()
             .WithNamingConvention(UnderscoredNamingConvention.Instance)
@@ -104,6 +115,22 @@ public sealed class LayeredYaml
         new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
         var text = writer.ToString();
         return text.EndsWith("...\n", StringComparison.Ordinal) ? text[..^4] : text;
+    }
+
+    private bool Has(string path)
+    {
+        YamlNode node = root;
+        foreach (var key in path.Split('.'))
+        {
+            if (node is not YamlMappingNode mapping || !mapping.Children.TryGetValue(new YamlScalarNode(key), out var child))
+            {
+                return false;
+            }
+
+            node = child;
+        }
+
+        return true;
     }
 
     private LayeredYaml Set(string path, string value, string source)

@@ -2,8 +2,8 @@ namespace SpeedyZero.Training.Config;
 
 /// <summary>
 /// The service hosts' sections (<c>speedyzero actor|replay|reanalyzer|learner|evaluator</c>,
-/// docs/deployment.md): where NATS, Redis and the metrics endpoint are, engine settings of the
-/// process and its node name. The embedded trainer ignores them.
+/// docs/deployment.md): where NATS, Redis and the metrics endpoint are and the process's node
+/// name. The embedded trainer ignores them.
 /// </summary>
 public sealed partial record TrainingConfig
 {
@@ -13,7 +13,6 @@ public sealed partial record TrainingConfig
     public NatsSection Nats { get; init; } = new();
     public RedisSection Redis { get; init; } = new();
     public MetricsSection Metrics { get; init; } = new();
-    public EngineSection Engine { get; init; } = new();
     public NodeSection Node { get; init; } = new();
 
     /// <summary>Checks the service sections; throws <see cref="ConfigException"/> naming the first bad key.</summary>
@@ -27,8 +26,6 @@ public sealed partial record TrainingConfig
         Check.That(Redis.CaFile is null || File.Exists(Redis.CaFile), "redis.ca_file", $"'{Redis.CaFile}' does not exist");
         Check.That(TryParseEndpoint(Redis.Endpoint, out _, out _), "redis.endpoint", $"'{Redis.Endpoint}' is not host:port");
         Check.That(Metrics.Port is >= 0 and <= 65535, "metrics.port", "must be in 0..65535 (0: any free port)");
-        Check.That(Engine.Threads is null or >= 1, "engine.threads", "must be at least 1");
-        Check.That(Engine.Device is null or "cpu" or "cuda", "engine.device", $"'{Engine.Device}' is not cpu or cuda");
         Check.That(!string.IsNullOrWhiteSpace(Learner.RunDir), "learner.run_dir", "must name a folder");
         return this;
     }
@@ -86,16 +83,6 @@ public sealed record MetricsSection
 
     /// <summary>Address to bind (127.0.0.1 for local clusters).</summary>
     public string Host { get; init; } = "0.0.0.0";
-}
-
-/// <summary>Engine settings of this process (override run.threads and model.device when set).</summary>
-public sealed record EngineSection
-{
-    /// <summary>libtorch intra-op threads.</summary>
-    public int? Threads { get; init; }
-
-    /// <summary>cpu or cuda.</summary>
-    public string? Device { get; init; }
 }
 
 /// <summary>Which process this is.</summary>

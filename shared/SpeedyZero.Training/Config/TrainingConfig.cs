@@ -1,3 +1,5 @@
+using SpeedyZero.Engine;
+
 namespace SpeedyZero.Training.Config;
 
 /// <summary>
@@ -8,8 +10,8 @@ public sealed partial record TrainingConfig
 {
     public RunSection Run { get; init; } = new();
     public EnvSection Env { get; init; } = new();
-    public ModelSection Model { get; init; } = new();
-    public global::SpeedyZero.Engine.OptimizerConfig Optimizer { get; init; } = global::SpeedyZero.Engine.OptimizerConfig.Default;
+    public ModelConfig Model { get; init; } = new();
+    public OptimizerConfig Optimizer { get; init; } = OptimizerConfig.Default;
     public SearchSection Search { get; init; } = new();
     public AlgorithmSection Algorithm { get; init; } = new();
     public ReplaySection Replay { get; init; } = new();
@@ -17,13 +19,21 @@ public sealed partial record TrainingConfig
     public RefreshSection Refresh { get; init; } = new();
     public LearnerSection Learner { get; init; } = new();
     public EvalSection Eval { get; init; } = new();
+    public EngineSection Engine { get; init; } = new();
+
+    /// <summary>Keys that were replaced, with their replacement: setting one is an error that names the new key.</summary>
+    public static IReadOnlyDictionary<string, string> ReplacedKeys { get; } = new Dictionary<string, string>
+    {
+        ["run.threads"] = "engine.threads",
+        ["model.device"] = "engine.device",
+    };
 
     /// <summary>Checks every section; throws <see cref="ConfigException"/> naming the first bad field.</summary>
     public TrainingConfig Validate()
     {
         Run.Validate();
         Env.Validate();
-        Model.Validate();
+        Engine.Validate();
         Search.Validate();
         Algorithm.Validate();
         Replay.Validate();
@@ -37,11 +47,12 @@ public sealed partial record TrainingConfig
         Check.That(Replay.Capacity >= Replay.WarmupTransitions, "replay.capacity", "must be at least replay.warmup_transitions");
         try
         {
+            Model.Validate();
             Optimizer.Validate();
         }
         catch (ArgumentException e)
         {
-            throw new ConfigException($"optimizer: {e.Message}", e);
+            throw new ConfigException(e.Message, e);
         }
 
         return this;
@@ -57,16 +68,12 @@ public sealed record RunSection
     /// <summary>Environment steps to collect in total; the run stops there (and the dynamic horizon is relative to it).</summary>
     public long EnvSteps { get; init; } = 20_000;
 
-    /// <summary>libtorch intra-op threads for this process.</summary>
-    public int Threads { get; init; } = Math.Max(1, Environment.ProcessorCount / 2);
-
     /// <summary>Folder under which each run gets its own subfolder.</summary>
     public string Out { get; init; } = "runs";
 
     public void Validate()
     {
         Check.That(EnvSteps >= 1, "run.env_steps", "must be at least 1");
-        Check.That(Threads >= 1, "run.threads", "must be at least 1");
         Check.That(!string.IsNullOrWhiteSpace(Out), "run.out", "must name a folder");
     }
 }
@@ -106,73 +113,19 @@ public sealed record EnvSection
     }
 }
 
-/// <summary>Network sizes; the observation family and shape come from the environment.</summary>
-public sealed record ModelSection
+/// <summary>The engine in this process: <c>speedyzero train</c> and every service role read the same keys.</summary>
+public sealed record EngineSection
 {
-    /// <summary>Conv channels (grid and image families).</summary>
-    public int Channels { get; init; } = 32;
-
-    /// <summary>Residual blocks in representation and dynamics.</summary>
-    public int Blocks { get; init; } = 1;
-
-    /// <summary>Hidden width of the MLP layers (vector family).</summary>
-    public int Hidden { get; init; } = 64;
-
-    /// <summary>Latent size (vector family).</summary>
-    public int Latent { get; init; } = 64;
-
-    /// <summary>Channels of the 1x1 conv in front of value / policy heads (conv families).</summary>
-    public int HeadChannels { get; init; } = 16;
-
-    /// <summary>Hidden width of the value, value-prefix and policy heads.</summary>
-    public int HeadHidden { get; init; } = 32;
-
-    /// <summary>Hidden size of the value-prefix LSTM.</summary>
-    public int LstmHidden { get; init; } = 64;
-
-    /// <summary>Value support half-width S (bins -S..S after the h-transform).</summary>
-    public int ValueSupport { get; init; } = 300;
-
-    /// <summary>Bins over h(value) (true) or over the value itself (false: bins -S..S are values).</summary>
-    public bool ValueHTransform { get; init; } = true;
-
-    /// <summary>Value-prefix support half-width.</summary>
-    public int ValuePrefixSupport { get; init; } = 300;
-
-    /// <summary>SimSiam projection hidden width.</summary>
-    public int ProjectionHidden { get; init; } = 256;
-
-    /// <summary>SimSiam projection output width.</summary>
-    public int ProjectionOut { get; init; } = 256;
-
-    /// <summary>SimSiam predictor hidden width.</summary>
-    public int PredictorHidden { get; init; } = 64;
-
-    /// <summary>Loss weights (ALGORITHM.md section 2).</summary>
-    public double PolicyWeight { get; init; } = 1.0;
-    public double ValueWeight { get; init; } = 0.25;
-    public double ValuePrefixWeight { get; init; } = 1.0;
-    public double ConsistencyWeight { get; init; } = 2.0;
-
-    /// <summary>Gradient-norm clip.</summary>
-    public double GradClip { get; init; } = 5.0;
-
-    /// <summary>Random shift and intensity augmentation (image and grid inputs).</summary>
-    public bool Augment { get; init; }
+    /// <summary>libtorch intra-op threads (in the cluster: the container's CPU limit).</summary>
+    public int Threads { get; init; } = Math.Max(1, Environment.ProcessorCount / 2);
 
     /// <summary>cpu, or cuda when the engine was built against a CUDA libtorch.</summary>
-    public Engine.EngineDevice Device { get; init; } = Engine.EngineDevice.Cpu;
+    public EngineDevice Device { get; init; } = EngineDevice.Cpu;
 
     public void Validate()
     {
-        Check.That(Channels >= 1, "model.channels", "must be at least 1");
-        Check.That(Blocks >= 0, "model.blocks", "must not be negative");
-        Check.That(Hidden >= 1, "model.hidden", "must be at least 1");
-        Check.That(Latent >= 1, "model.latent", "must be at least 1");
-        Check.That(LstmHidden >= 1, "model.lstm_hidden", "must be at least 1");
-        Check.That(ValueSupport >= 1, "model.value_support", "must be at least 1");
-        Check.That(ValuePrefixSupport >= 1, "model.value_prefix_support", "must be at least 1");
-        Check.That(GradClip > 0, "model.grad_clip", "must be positive");
+        Check.That(Threads >= 1, "engine.threads", "must be at least 1");
+        Check.That(Enum.IsDefined(Device), "engine.device", $"'{Device}' is not cpu or cuda");
     }
 }
 

@@ -34,45 +34,26 @@ public sealed class TrainingSetup
         Encoding = IsBinary(probe) ? ObservationEncoding.Bits : ObservationEncoding.Float32;
 
         var algorithm = config.Algorithm;
-        var model = config.Model;
-        var baseModel = ObservationShape.IsGrid
-            ? ModelConfig.Grid(ObservationShape.Channels * FrameStack, ObservationShape.Height, ObservationShape.Width, ActionCount)
-            : ModelConfig.Vector(StackedObservationSize, ActionCount);
-        ModelConfig = baseModel with
+        var input = ObservationShape.IsGrid
+            ? ModelSpec.Grid(ObservationShape.Channels * FrameStack, ObservationShape.Height, ObservationShape.Width, ActionCount)
+            : ModelSpec.Vector(StackedObservationSize, ActionCount);
+        ModelSpec = input with
         {
-            Channels = model.Channels,
-            Blocks = model.Blocks,
-            Hidden = model.Hidden,
-            Latent = model.Latent,
-            HeadChannels = model.HeadChannels,
-            HeadHidden = model.HeadHidden,
-            LstmHidden = model.LstmHidden,
-            ValueSupport = model.ValueSupport,
-            ValueHTransform = model.ValueHTransform,
-            ValuePrefixSupport = model.ValuePrefixSupport,
-            ProjectionHidden = model.ProjectionHidden,
-            ProjectionOut = model.ProjectionOut,
-            PredictorHidden = model.PredictorHidden,
+            Model = config.Model,
             Unroll = algorithm.UnrollSteps,
             LstmHorizon = algorithm.ValuePrefixHorizon,
-            PolicyWeight = model.PolicyWeight,
-            ValueWeight = model.ValueWeight,
-            ValuePrefixWeight = model.ValuePrefixWeight,
-            ConsistencyWeight = model.ConsistencyWeight,
-            GradClip = model.GradClip,
-            Augment = model.Augment,
-            RejectNan = true,
             Optimizer = config.Optimizer,
-            Device = model.Device,
+            Device = config.Engine.Device,
             Seed = config.Run.Seed,
+            RejectNan = true,
         };
         try
         {
-            ModelConfig.Validate();
+            ModelSpec.Validate();
         }
         catch (ArgumentException e)
         {
-            throw new ConfigException($"model: {e.Message}", e);
+            throw new ConfigException(e.ParamName == "augment" ? $"model.augment: needs grid or image observations ({config.Env.Name} has vectors)" : e.Message, e);
         }
 
         SearchOptions = new SearchOptions
@@ -132,7 +113,8 @@ public sealed class TrainingSetup
     /// <summary>How segments store observations: bits for binary grids, floats otherwise.</summary>
     public ObservationEncoding Encoding { get; }
 
-    public ModelConfig ModelConfig { get; }
+    /// <summary>What every role's models are built from (<see cref="CreateModel"/>).</summary>
+    public ModelSpec ModelSpec { get; }
 
     public SearchOptions SearchOptions { get; }
 
@@ -153,8 +135,8 @@ public sealed class TrainingSetup
     /// <summary>A fresh network on the configured device, threads set for this process.</summary>
     public EfficientZeroModel CreateModel(long seedOffset = 0)
     {
-        EngineRuntime.Threads = Config.Run.Threads;
-        return EfficientZeroModel.Create(ModelConfig with { Seed = Config.Run.Seed + seedOffset });
+        EngineRuntime.Threads = Config.Engine.Threads;
+        return EfficientZeroModel.Create(ModelSpec with { Seed = Config.Run.Seed + seedOffset });
     }
 
     /// <summary>Learner steps the run should have taken once <paramref name="envSteps"/> were collected.</summary>

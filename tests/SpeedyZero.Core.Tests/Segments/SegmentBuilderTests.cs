@@ -1,4 +1,5 @@
 using SpeedyZero.Core.Segments;
+using SpeedyZero.Core.Environments;
 
 namespace SpeedyZero.Core.Tests.Segments;
 
@@ -30,12 +31,12 @@ public class SegmentBuilderTests
     public void EachPositionBelongsToOneSegmentAndPaddingReachesAcross()
     {
         var options = new SegmentOptions { Length = 4, UnrollSteps = 2, TdSteps = 3 };
-        var segments = Play(options, 11, EpisodeEnd.Terminal);
+        var segments = Play(options, 11, EpisodeEnd.Terminated);
 
         // Positions 0-3, 4-7, 8-10: padding 5 after full segments, the rest at the end.
         Assert.Equal([4, 4, 3], segments.Select(s => s.Positions));
         Assert.Equal([9, 7, 3], segments.Select(s => s.Transitions));
-        Assert.Equal([EpisodeEnd.None, EpisodeEnd.Terminal, EpisodeEnd.Terminal], segments.Select(s => s.End));
+        Assert.Equal([EpisodeEnd.None, EpisodeEnd.Terminated, EpisodeEnd.Terminated], segments.Select(s => s.End));
         Assert.Equal([100L, 101L, 102L], segments.Select(s => s.Id));
 
         var first = 0;
@@ -99,7 +100,7 @@ public class SegmentBuilderTests
     public void LongEpisodesKeepOnlyAWindow()
     {
         var options = new SegmentOptions { Length = 5, UnrollSteps = 2, TdSteps = 2 };
-        var segments = Play(options, 1003, EpisodeEnd.Terminal);
+        var segments = Play(options, 1003, EpisodeEnd.Terminated);
         Assert.Equal(1003, segments.Sum(s => s.Positions));
         var o = new float[2];
         segments[150].ReadObservation(3, o);

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using SpeedyZero.Core.Segments;
+using SpeedyZero.Core.Environments;
 
 namespace SpeedyZero.Core.Tests.Segments;
 
@@ -99,7 +100,7 @@ public class SegmentCodecTests
     [Fact]
     public void EveryTruncationIsIncomplete()
     {
-        var bytes = SegmentCodec.Encode(Sample(ObservationEncoding.Bits, 20, 3, 1, 6, EpisodeEnd.Terminal, 1));
+        var bytes = SegmentCodec.Encode(Sample(ObservationEncoding.Bits, 20, 3, 1, 6, EpisodeEnd.Terminated, 1));
         for (var length = 0; length < bytes.Length; length++)
         {
             var status = SegmentCodec.TryDecode(bytes.AsSpan(0, length), out var segment, out var offset, out var message);
@@ -149,7 +150,7 @@ public class SegmentCodecTests
     {
         Assert.Throws<ArgumentException>(() => new Segment(1, ObservationEncoding.Float32, 2, 2, 0, 1, EpisodeEnd.None,
             new byte[8 * 2], [0, 1], [0f, 0f], [0f, 0f], new float[3]));
-        Assert.Throws<ArgumentException>(() => new Segment(1, ObservationEncoding.Float32, 2, 2, 0, 1, EpisodeEnd.Terminal,
+        Assert.Throws<ArgumentException>(() => new Segment(1, ObservationEncoding.Float32, 2, 2, 0, 1, EpisodeEnd.Terminated,
             new byte[8 * 2], [0, 1], [0f, 0f], [0f, 0f], new float[4]));
     }
 }

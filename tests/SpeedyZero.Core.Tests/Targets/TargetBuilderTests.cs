@@ -1,5 +1,6 @@
 using SpeedyZero.Core.Segments;
 using SpeedyZero.Core.Targets;
+using SpeedyZero.Core.Environments;
 
 namespace SpeedyZero.Core.Tests.Targets;
 
@@ -29,7 +30,7 @@ public class TargetBuilderTests
     [Fact]
     public void TerminalEpisodeStopsTheSumAndTheBootstrap()
     {
-        var t = Compute(Small, new TrajectoryView(Rewards, Policies, 2, 6, EpisodeEnd.Terminal), start: 2, horizon: 3, [10, 20, 30]);
+        var t = Compute(Small, new TrajectoryView(Rewards, Policies, 2, 6, EpisodeEnd.Terminated), start: 2, horizon: 3, [10, 20, 30]);
         // k=0: 3 + 4/2 + 5/4 + 10/8; k=1: 4 + 5/2 + 6/4 (step 6 is terminal); k=2: 5 + 6/2.
         Assert.Equal([7.5f, 8f, 8f], t.Values);
         Assert.Equal([5, -1, -1], t.Boot);
@@ -51,7 +52,7 @@ public class TargetBuilderTests
     [Fact]
     public void StepsPastTheEndAreMasked()
     {
-        var t = Compute(Small, new TrajectoryView(Rewards, Policies, 2, 6, EpisodeEnd.Terminal), start: 5, horizon: 3, [10, 20, 30]);
+        var t = Compute(Small, new TrajectoryView(Rewards, Policies, 2, 6, EpisodeEnd.Terminated), start: 5, horizon: 3, [10, 20, 30]);
         Assert.Equal([6f, 0f, 0f], t.Values);
         Assert.Equal([1f, 0f, 0f], t.Masks);
         Assert.Equal([6f, 6f], t.Prefixes);
@@ -73,7 +74,7 @@ public class TargetBuilderTests
     public void RewardsAreClippedToTheirSignWhenAsked()
     {
         var options = Small with { UnrollSteps = 1, ClipRewards = true };
-        var t = Compute(options, new TrajectoryView([-3f, 0f, 7f, 0.2f], new float[8], 2, 4, EpisodeEnd.Terminal), start: 0, horizon: 3, [0f, 0f]);
+        var t = Compute(options, new TrajectoryView([-3f, 0f, 7f, 0.2f], new float[8], 2, 4, EpisodeEnd.Terminated), start: 0, horizon: 3, [0f, 0f]);
         Assert.Equal([-1f + 0f + 0.25f, 0f + 0.5f + 0.25f], t.Values);
         Assert.Equal([-1f], t.Prefixes);
     }

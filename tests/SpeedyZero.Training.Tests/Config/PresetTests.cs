@@ -20,7 +20,7 @@ public class PresetTests
         var again = new LayeredYaml().AddYaml(ConfigLoader.ToYaml(config), "saved").Build<TrainingConfig>();
 
         Assert.Equal(ConfigLoader.ToYaml(config), ConfigLoader.ToYaml(again));
-        Assert.Equal(setup.ActionCount, setup.ModelConfig.ActionCount);
+        Assert.Equal(setup.ActionCount, setup.ModelSpec.ActionCount);
     }
 
     [Fact]
@@ -56,10 +56,28 @@ public class PresetTests
     [InlineData("optimizer.kind=rmsprop", "optimizer.kind")]
     [InlineData("search.temperature_steps=[0.5]", "search.temperature_steps")]
     [InlineData("replay.warmup_transitions=10", "replay.warmup_transitions")]
+    [InlineData("model.grad_clip=-1", "model.grad_clip")]
+    [InlineData("model.channels=0", "model.channels")]
+    [InlineData("optimizer.learning_rate=0", "optimizer.learning_rate")]
+    [InlineData("engine.threads=0", "engine.threads")]
+    [InlineData("engine.device=tpu", "engine.device")]
+    [InlineData("model.augment=true", "model.augment")]
+    [InlineData("run.threads=2", "'run.threads' was replaced by 'engine.threads'")]
+    [InlineData("model.device=cuda", "'model.device' was replaced by 'engine.device'")]
     public void BadValuesAreNamed(string assignment, string field)
     {
-        var error = Assert.Throws<ConfigException>(() => ConfigLoader.Load("cartpole", null, new Dictionary<string, string>(), [assignment]));
+        var error = Assert.Throws<ConfigException>(() => new TrainingSetup(ConfigLoader.Load("cartpole", null, new Dictionary<string, string>(), [assignment])));
         Assert.Contains(field, error.Message);
+    }
+
+    [Fact]
+    public void ZeroGradClipMeansNoClippingAndReachesTheEngine()
+    {
+        var setup = new TrainingSetup(ConfigLoader.Load("catch", null, new Dictionary<string, string>(), ["model.grad_clip=0", "engine.threads=3"]));
+
+        Assert.Equal(0, setup.ModelSpec.Model.GradClip);
+        Assert.Contains("grad_clip=0\n", setup.ModelSpec.ToNativeText());
+        Assert.Equal(3, setup.Config.Engine.Threads);
     }
 
     public static TheoryData<string> AllPresets()

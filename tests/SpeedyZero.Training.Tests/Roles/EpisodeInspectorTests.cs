@@ -1,3 +1,4 @@
+using SpeedyZero.Core.Environments;
 using SpeedyZero.Training.Roles.Evaluator;
 using SpeedyZero.Training.Setup;
 using SpeedyZero.Training.Tests.Embedded;
@@ -17,7 +18,7 @@ public sealed class EpisodeInspectorTests
         var n = episode.Steps.Count;
         Assert.InRange(n, 1, 500);
         Assert.Equal(n, episode.Return); // CartPole: reward 1 per step
-        Assert.Equal(n == 500 ? EpisodeEnding.Truncated : EpisodeEnding.Terminated, episode.End);
+        Assert.Equal(n == 500 ? EpisodeEnd.Truncated : EpisodeEnd.Terminated, episode.End);
         var discount = setup.Config.Algorithm.Discount;
         Assert.Equal((1 - Math.Pow(discount, n)) / (1 - discount), episode.Steps[0].ReturnToGo, 6);
         Assert.Equal(1.0, episode.Steps[^1].ReturnToGo, 9);
@@ -38,7 +39,7 @@ public sealed class EpisodeInspectorTests
     public void Summaries_compare_the_value_with_the_return_that_followed()
     {
         static InspectedStep Step(int t, float value, double toGo) => new(t, value, value, toGo, 0.6f, 0.8f, 0, value - 1);
-        var tracking = new InspectedEpisode(3, EpisodeEnding.Terminated, [Step(0, 2.5f, 3), Step(1, 2.5f, 2), Step(2, 0.5f, 1)]);
+        var tracking = new InspectedEpisode(3, EpisodeEnd.Terminated, [Step(0, 2.5f, 3), Step(1, 2.5f, 2), Step(2, 0.5f, 1)]);
         Assert.Equal((0.5 + 0.5 + 0.5) / 3, tracking.MeanValueError, 9);
         Assert.True(tracking.ValueCorrelation > 0.8, $"correlation {tracking.ValueCorrelation}");
         // Values after the action 1.5, 1.5 against next values 2.5, 0.5.
@@ -62,7 +63,7 @@ public sealed class EpisodeInspectorTests
         var episode = inspector.Play(seed: 7, maxSteps: 3);
 
         Assert.Equal(3, episode.Steps.Count);
-        Assert.Equal(EpisodeEnding.StepLimit, episode.End);
+        Assert.Equal(EpisodeEnd.None, episode.End);
     }
 
     // An inspector over a freshly initialised model of the setup.

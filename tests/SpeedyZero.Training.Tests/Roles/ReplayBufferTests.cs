@@ -4,6 +4,7 @@ using SpeedyZero.Testing;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.InMemory;
 using SpeedyZero.Training.Roles.Replay;
+using SpeedyZero.Core.Environments;
 
 namespace SpeedyZero.Training.Tests.Roles;
 

@@ -109,7 +109,7 @@ public abstract class MinAtarGame : IEnvironment
         var truncated = !terminated && EpisodeStep >= maxEpisodeSteps;
         IsEpisodeOver = terminated || truncated;
         Observe(observation);
-        return new StepResult(reward, terminated, truncated);
+        return new StepResult(reward, StepResult.EndOf(terminated, truncated));
     }
 
     public void Observe(Span<float> observation)

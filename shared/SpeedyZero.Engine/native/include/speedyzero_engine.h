@@ -116,6 +116,9 @@ typedef struct sz_train_result {
 /* config: "key=value" lines (see docs/engine.md); an unknown field is an error naming it. */
 SZ_EXPORT int32_t sz_model_create(const char* config, sz_model** model);
 SZ_EXPORT int32_t sz_model_destroy(sz_model* model);
+/* The model's config text back as the engine parsed it, every field (NUL-terminated, truncated to
+ * capacity); *length receives the full length in bytes, without the NUL. */
+SZ_EXPORT int32_t sz_model_config(sz_model* model, char* buffer, int32_t capacity, int32_t* length);
 SZ_EXPORT int32_t sz_model_shape_of(sz_model* model, sz_model_shape* shape);
 SZ_EXPORT int32_t sz_model_initial_inference(sz_model* model, const float* observations, int64_t observations_length,
                                              int32_t batch, const sz_inference_outputs* outputs);

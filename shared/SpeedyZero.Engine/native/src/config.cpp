@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <algorithm>
+#include <charconv>
 #include <functional>
 #include <map>
 #include <sstream>
@@ -57,86 +59,113 @@ std::vector<int64_t> to_shape(const std::string& key, const std::string& value) 
   return shape;
 }
 
-using Setter = std::function<void(Config&, const std::string& key, const std::string& value)>;
+// One entry per field: its key, how the text sets it and how it is written back.
+struct Field {
+  std::string key;
+  std::function<void(Config&, const std::string& key, const std::string& value)> set;
+  std::function<std::string(const Config&)> get;
+};
 
-Setter int_field(int64_t Config::*field) {
-  return [field](Config& c, const std::string& k, const std::string& v) { c.*field = to_int(k, v); };
-}
-Setter double_field(double Config::*field) {
-  return [field](Config& c, const std::string& k, const std::string& v) { c.*field = to_double(k, v); };
-}
-Setter bool_field(bool Config::*field) {
-  return [field](Config& c, const std::string& k, const std::string& v) { c.*field = to_bool(k, v); };
+std::string format_double(double v) {
+  char buffer[64];
+  const auto result = std::to_chars(buffer, buffer + sizeof(buffer), v);
+  return std::string(buffer, result.ptr);
 }
 
-const std::map<std::string, Setter>& setters() {
-  static const std::map<std::string, Setter> table = {
+Field int_field(const char* key, int64_t Config::*field) {
+  return {key, [field](Config& c, const std::string& k, const std::string& v) { c.*field = to_int(k, v); },
+          [field](const Config& c) { return std::to_string(c.*field); }};
+}
+Field double_field(const char* key, double Config::*field) {
+  return {key, [field](Config& c, const std::string& k, const std::string& v) { c.*field = to_double(k, v); },
+          [field](const Config& c) { return format_double(c.*field); }};
+}
+Field bool_field(const char* key, bool Config::*field) {
+  return {key, [field](Config& c, const std::string& k, const std::string& v) { c.*field = to_bool(k, v); },
+          [field](const Config& c) { return std::string(c.*field ? "true" : "false"); }};
+}
+
+const std::vector<Field>& fields() {
+  static const std::vector<Field> table = {
       {"observation_kind",
        [](Config& c, const std::string& k, const std::string& v) {
          if (v == "vector") c.obs_kind = ObsKind::vector;
          else if (v == "grid") c.obs_kind = ObsKind::grid;
          else if (v == "image") c.obs_kind = ObsKind::image;
          else bad(k, v, "expected vector, grid or image");
+       },
+       [](const Config& c) {
+         return std::string(c.obs_kind == ObsKind::vector ? "vector" : c.obs_kind == ObsKind::grid ? "grid" : "image");
        }},
-      {"observation_shape", [](Config& c, const std::string& k, const std::string& v) { c.obs_shape = to_shape(k, v); }},
-      {"action_count", int_field(&Config::action_count)},
-      {"channels", int_field(&Config::channels)},
-      {"blocks", int_field(&Config::blocks)},
-      {"hidden", int_field(&Config::hidden)},
-      {"latent", int_field(&Config::latent)},
-      {"head_channels", int_field(&Config::head_channels)},
-      {"head_hidden", int_field(&Config::head_hidden)},
-      {"lstm_hidden", int_field(&Config::lstm_hidden)},
-      {"value_support", int_field(&Config::value_support)},
-      {"value_prefix_support", int_field(&Config::value_prefix_support)},
-      {"projection_hidden", int_field(&Config::projection_hidden)},
-      {"projection_out", int_field(&Config::projection_out)},
-      {"predictor_hidden", int_field(&Config::predictor_hidden)},
-      {"unroll", int_field(&Config::unroll)},
-      {"lstm_horizon", int_field(&Config::lstm_horizon)},
-      {"policy_weight", double_field(&Config::policy_weight)},
-      {"value_weight", double_field(&Config::value_weight)},
-      {"value_prefix_weight", double_field(&Config::value_prefix_weight)},
-      {"consistency_weight", double_field(&Config::consistency_weight)},
-      {"latent_grad_scale", double_field(&Config::latent_grad_scale)},
-      {"grad_clip", double_field(&Config::grad_clip)},
-      {"value_h_transform", bool_field(&Config::value_h_transform)},
-      {"augment", bool_field(&Config::augment)},
-      {"augment_shift", int_field(&Config::augment_shift)},
-      {"augment_intensity", double_field(&Config::augment_intensity)},
-      {"reject_nan", bool_field(&Config::reject_nan)},
-      {"fused_inference", bool_field(&Config::fused_inference)},
+      {"observation_shape", [](Config& c, const std::string& k, const std::string& v) { c.obs_shape = to_shape(k, v); },
+       [](const Config& c) {
+         std::string text;
+         for (size_t i = 0; i < c.obs_shape.size(); i++) text += (i > 0 ? "," : "") + std::to_string(c.obs_shape[i]);
+         return text;
+       }},
+      int_field("action_count", &Config::action_count),
+      int_field("channels", &Config::channels),
+      int_field("blocks", &Config::blocks),
+      int_field("hidden", &Config::hidden),
+      int_field("latent", &Config::latent),
+      int_field("head_channels", &Config::head_channels),
+      int_field("head_hidden", &Config::head_hidden),
+      int_field("lstm_hidden", &Config::lstm_hidden),
+      int_field("value_support", &Config::value_support),
+      bool_field("value_h_transform", &Config::value_h_transform),
+      int_field("value_prefix_support", &Config::value_prefix_support),
+      int_field("projection_hidden", &Config::projection_hidden),
+      int_field("projection_out", &Config::projection_out),
+      int_field("predictor_hidden", &Config::predictor_hidden),
+      double_field("policy_weight", &Config::policy_weight),
+      double_field("value_weight", &Config::value_weight),
+      double_field("value_prefix_weight", &Config::value_prefix_weight),
+      double_field("consistency_weight", &Config::consistency_weight),
+      double_field("latent_grad_scale", &Config::latent_grad_scale),
+      double_field("grad_clip", &Config::grad_clip),
+      bool_field("augment", &Config::augment),
+      int_field("augment_shift", &Config::augment_shift),
+      double_field("augment_intensity", &Config::augment_intensity),
+      int_field("unroll", &Config::unroll),
+      int_field("lstm_horizon", &Config::lstm_horizon),
       {"optimizer",
        [](Config& c, const std::string& k, const std::string& v) {
          if (v == "sgd") c.optimizer = OptimizerKind::sgd;
          else if (v == "adam") c.optimizer = OptimizerKind::adam;
          else if (v == "lars") c.optimizer = OptimizerKind::lars;
          else bad(k, v, "expected sgd, adam or lars");
+       },
+       [](const Config& c) {
+         return std::string(c.optimizer == OptimizerKind::sgd ? "sgd" : c.optimizer == OptimizerKind::adam ? "adam" : "lars");
        }},
-      {"lr", double_field(&Config::lr)},
-      {"momentum", double_field(&Config::momentum)},
-      {"weight_decay", double_field(&Config::weight_decay)},
-      {"adam_beta1", double_field(&Config::adam_beta1)},
-      {"adam_beta2", double_field(&Config::adam_beta2)},
-      {"adam_eps", double_field(&Config::adam_eps)},
-      {"lars_eta", double_field(&Config::lars_eta)},
-      {"lars_min", double_field(&Config::lars_min)},
-      {"lars_max", double_field(&Config::lars_max)},
-      {"lars_eps", double_field(&Config::lars_eps)},
-      {"warmup_steps", int_field(&Config::warmup_steps)},
-      {"lr_decay_steps", int_field(&Config::lr_decay_steps)},
-      {"lr_decay_rate", double_field(&Config::lr_decay_rate)},
+      double_field("learning_rate", &Config::lr),
+      double_field("momentum", &Config::momentum),
+      double_field("weight_decay", &Config::weight_decay),
+      double_field("adam_beta1", &Config::adam_beta1),
+      double_field("adam_beta2", &Config::adam_beta2),
+      double_field("adam_eps", &Config::adam_eps),
+      double_field("lars_eta", &Config::lars_eta),
+      double_field("lars_min", &Config::lars_min),
+      double_field("lars_max", &Config::lars_max),
+      double_field("lars_eps", &Config::lars_eps),
+      int_field("warmup_steps", &Config::warmup_steps),
+      int_field("learning_rate_decay_steps", &Config::lr_decay_steps),
+      double_field("learning_rate_decay_rate", &Config::lr_decay_rate),
       {"device",
        [](Config& c, const std::string& k, const std::string& v) {
          if (v != "cpu" && v != "cuda") bad(k, v, "expected cpu or cuda");
          c.device = v;
-       }},
+       },
+       [](const Config& c) { return c.device; }},
       {"seed",
        [](Config& c, const std::string& k, const std::string& v) {
          const int64_t s = to_int(k, v);
          if (s < 0) bad(k, v, "must be >= 0");
          c.seed = static_cast<uint64_t>(s);
-       }},
+       },
+       [](const Config& c) { return std::to_string(c.seed); }},
+      bool_field("reject_nan", &Config::reject_nan),
+      bool_field("fused_inference", &Config::fused_inference),
   };
   return table;
 }
@@ -167,18 +196,21 @@ void validate(const Config& c) {
   require(c.predictor_hidden > 0, "predictor_hidden", "must be positive");
   require(c.unroll > 0, "unroll", "must be positive");
   require(c.lstm_horizon > 0, "lstm_horizon", "must be positive");
+  require(c.policy_weight >= 0 && c.value_weight >= 0 && c.value_prefix_weight >= 0 && c.consistency_weight >= 0,
+          "policy_weight", "loss weights must be >= 0");
   require(c.latent_grad_scale >= 0 && c.latent_grad_scale <= 1, "latent_grad_scale", "must be in [0, 1]");
+  require(c.grad_clip >= 0, "grad_clip", "must be >= 0 (0: no clipping)");
   require(c.augment_shift >= 0, "augment_shift", "must be >= 0");
   require(c.augment_intensity >= 0, "augment_intensity", "must be >= 0");
   require(!c.augment || c.obs_kind != ObsKind::vector, "augment", "needs grid or image observations");
-  require(c.lr > 0, "lr", "must be positive");
+  require(c.lr > 0, "learning_rate", "must be positive");
   require(c.momentum >= 0 && c.momentum < 1, "momentum", "must be in [0, 1)");
   require(c.weight_decay >= 0, "weight_decay", "must be >= 0");
   require(c.lars_eta > 0, "lars_eta", "must be positive");
   require(c.lars_min >= 0 && c.lars_min <= c.lars_max, "lars_min", "must be in [0, lars_max]");
   require(c.warmup_steps >= 0, "warmup_steps", "must be >= 0");
-  require(c.lr_decay_steps >= 0, "lr_decay_steps", "must be >= 0");
-  require(c.lr_decay_rate > 0, "lr_decay_rate", "must be positive");
+  require(c.lr_decay_steps >= 0, "learning_rate_decay_steps", "must be >= 0");
+  require(c.lr_decay_rate > 0, "learning_rate_decay_rate", "must be positive");
 }
 
 }  // namespace
@@ -194,6 +226,7 @@ Config parse_config(const std::string& text) {
   std::stringstream lines(text);
   std::string line;
   std::map<std::string, bool> seen;
+  const auto& table = fields();
   while (std::getline(lines, line)) {
     line = trim(line);
     if (line.empty() || line[0] == '#') continue;
@@ -201,18 +234,21 @@ Config parse_config(const std::string& text) {
     if (eq == std::string::npos) throw invalid_argument("config line '" + line + "' is not key=value");
     const auto key = trim(line.substr(0, eq));
     const auto value = trim(line.substr(eq + 1));
-    const auto& table = setters();
-    const auto setter = table.find(key);
-    if (setter == table.end()) throw invalid_argument("unknown config field '" + key + "'");
+    const auto field = std::find_if(table.begin(), table.end(), [&](const Field& f) { return f.key == key; });
+    if (field == table.end()) throw invalid_argument("unknown config field '" + key + "'");
     if (seen[key]) throw invalid_argument("config field '" + key + "' given twice");
     seen[key] = true;
-    setter->second(config, key, value);
+    field->set(config, key, value);
   }
-  require(seen["observation_kind"], "observation_kind", "is required");
-  require(seen["observation_shape"], "observation_shape", "is required");
-  require(seen["action_count"], "action_count", "is required");
+  for (const auto& field : table) require(seen[field.key], field.key, "is required");
   validate(config);
   return config;
+}
+
+std::string format_config(const Config& config) {
+  std::string text;
+  for (const auto& field : fields()) text += field.key + "=" + field.get(config) + "\n";
+  return text;
 }
 
 }  // namespace sz

@@ -68,7 +68,6 @@ struct ConvTrunk : Trunk {
   torch::Tensor with_action_plane(const torch::Tensor& latent, const torch::Tensor& actions) const {
     const auto b = latent.size(0), c = latent.size(1), h = latent.size(2), w = latent.size(3);
     const auto plane = (actions.to(latent.dtype()) / static_cast<double>(actions_)).view({-1, 1, 1, 1}).expand({b, 1, h, w});
-    if (!channels_last_enabled()) return torch::cat({latent, plane}, 1);
     auto x = torch::empty({b, c + 1, h, w}, latent.options().memory_format(torch::MemoryFormat::ChannelsLast));
     x.narrow(1, 0, c).copy_(latent);
     x.narrow(1, c, 1).copy_(plane);

@@ -112,8 +112,6 @@ torch::Tensor min_max_normalise(const torch::Tensor& latent) {
 // ---- Folded inference ----
 
 namespace {
-bool channels_last_flag = true;
-
 // BN (eval) as scale / shift in double; an undefined bn is the identity.
 std::pair<torch::Tensor, torch::Tensor> bn_scale_shift(const torch::nn::BatchNorm2d& bn2, const torch::nn::BatchNorm1d& bn1,
                                                        int64_t channels, const torch::TensorOptions& like) {
@@ -134,15 +132,8 @@ std::pair<torch::Tensor, torch::Tensor> bn_scale_shift(const torch::nn::BatchNor
 }
 }  // namespace
 
-namespace {
-int64_t mkldnn_min_batch = 64;
-}  // namespace
-
-int64_t mkldnn_inference_min_batch() { return mkldnn_min_batch; }
-void set_mkldnn_inference_min_batch(int64_t batch) { mkldnn_min_batch = batch; }
-
 torch::Tensor to_inference_layout(const torch::Tensor& x) {
-  if (mkldnn_min_batch >= 0 && x.size(0) >= mkldnn_min_batch && x.device().is_cpu() && x.scalar_type() == torch::kFloat32 &&
+  if (x.size(0) >= mkldnn_inference_min_batch && x.device().is_cpu() && x.scalar_type() == torch::kFloat32 &&
       at::hasMKLDNN()) {
     return x.to_mkldnn();
   }
@@ -151,11 +142,8 @@ torch::Tensor to_inference_layout(const torch::Tensor& x) {
 
 torch::Tensor dense(const torch::Tensor& x) { return x.is_mkldnn() ? x.to_dense() : x; }
 
-bool channels_last_enabled() { return channels_last_flag; }
-void set_channels_last_enabled(bool enabled) { channels_last_flag = enabled; }
-
 torch::Tensor to_conv_layout(const torch::Tensor& x) {
-  return channels_last_flag && x.dim() == 4 ? x.contiguous(torch::MemoryFormat::ChannelsLast) : x;
+  return x.dim() == 4 ? x.contiguous(torch::MemoryFormat::ChannelsLast) : x;
 }
 
 torch::Tensor FusedConv::operator()(const torch::Tensor& x) const {
@@ -177,7 +165,7 @@ FusedConv fuse(const torch::nn::Conv2d& conv, const torch::nn::BatchNorm2d& bn) 
   const auto bias = conv->bias.defined() ? conv->bias.to(torch::kFloat64) * scale + shift : shift;
   FusedConv f;
   f.weight = (w.to(torch::kFloat64) * scale.view({out, 1, 1, 1})).to(w.dtype());
-  if (channels_last_flag) f.weight = f.weight.contiguous(torch::MemoryFormat::ChannelsLast);
+  f.weight = f.weight.contiguous(torch::MemoryFormat::ChannelsLast);
   f.bias = bias.to(w.dtype());
   f.stride = {(*o.stride())[0], (*o.stride())[1]};
   f.padding = {(*padding)->at(0), (*padding)->at(1)};
@@ -191,12 +179,11 @@ FusedConv fuse(const torch::nn::Conv2d& conv, const torch::nn::BatchNorm2d& bn) 
 torch::Tensor FusedLinear::operator()(const torch::Tensor& x) const {
   const int64_t threads = at::get_num_threads();
   const int64_t rows = x.dim() == 2 ? x.size(0) : 0;
-  const int64_t min_batch = mkldnn_inference_min_batch();
-  const bool large = min_batch >= 0 && rows > 0 && rows >= min_batch;
+  const bool large = rows > 0 && rows >= mkldnn_inference_min_batch;
 #ifdef SZ_HAVE_ONEDNN
   // Large batches: oneDNN's matmul (AVX-512, all intra-op threads), measured faster than
   // OpenBLAS here.
-  if (plans && large && onednn_inference_enabled() && x.device().is_cpu() && x.scalar_type() == torch::kFloat32 &&
+  if (plans && large && x.device().is_cpu() && x.scalar_type() == torch::kFloat32 &&
       !at::in_parallel_region()) {
     return onednn::linear(*plans, x, weight, bias);
   }

@@ -40,16 +40,13 @@ torch::Tensor run_blocks(torch::nn::ModuleList& blocks, torch::Tensor x);
 
 // Memory layout of the conv families' activations: NHWC ("channels last") lets oneDNN convolve
 // without reordering its input and output on every call. The result does not depend on it.
-bool channels_last_enabled();
-void set_channels_last_enabled(bool enabled);  // for A/B measurements
 torch::Tensor to_conv_layout(const torch::Tensor& x);
 
 // Folded inference keeps conv activations as oneDNN tensors in oneDNN's blocked layout from the
 // first conv to the last (no reorder around every conv; weights reordered once, in fuse()).
 // Measured faster than channels-last at batch 256 and slower at 16 (docs/engine-runtime.md):
-// from batch 64 up by default; smaller batches stay dense (channels-last).
-int64_t mkldnn_inference_min_batch();                 // < 0: never
-void set_mkldnn_inference_min_batch(int64_t batch);  // for A/B measurements
+// from batch 64 up; smaller batches stay dense (channels-last).
+constexpr int64_t mkldnn_inference_min_batch = 64;
 torch::Tensor to_inference_layout(const torch::Tensor& x);  // x: dense [B, C, H, W]
 torch::Tensor dense(const torch::Tensor& x);
 

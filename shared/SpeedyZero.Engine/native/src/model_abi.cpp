@@ -1,4 +1,7 @@
 // The model's C ABI: thin, checked wrappers over sz::Model. The handle is the Model itself.
+#include <algorithm>
+#include <cstring>
+
 #include "errors.h"
 #include "model.h"
 
@@ -32,6 +35,20 @@ extern "C" SZ_EXPORT int32_t sz_model_create(const char* config, sz_model** mode
 
 extern "C" SZ_EXPORT int32_t sz_model_destroy(sz_model* model) {
   return sz::guarded([&] { delete model; });
+}
+
+extern "C" SZ_EXPORT int32_t sz_model_config(sz_model* model, char* buffer, int32_t capacity, int32_t* length) {
+  return sz::guarded([&] {
+    auto& m = checked(model);
+    if (length == nullptr) throw sz::invalid_argument("length is null");
+    const auto text = sz::format_config(m.config());
+    if (buffer != nullptr && capacity > 0) {
+      const size_t n = std::min(text.size(), static_cast<size_t>(capacity - 1));
+      std::memcpy(buffer, text.data(), n);
+      buffer[n] = '\0';
+    }
+    *length = static_cast<int32_t>(text.size());
+  });
 }
 
 extern "C" SZ_EXPORT int32_t sz_model_shape_of(sz_model* model, sz_model_shape* shape) {

@@ -13,7 +13,6 @@
 namespace sz {
 
 namespace {
-bool onednn_flag = true;
 std::atomic<int64_t> reference_convolutions{0};
 }  // namespace
 
@@ -27,12 +26,8 @@ std::shared_ptr<OnednnConvPlans> make_onednn_conv_plans() { return nullptr; }
 std::shared_ptr<OnednnLinearPlans> make_onednn_linear_plans() { return nullptr; }
 #endif
 
-bool onednn_inference_enabled() { return onednn_compiled() && onednn_flag; }
-void set_onednn_inference_enabled(bool enabled) { onednn_flag = enabled; }
-
 bool use_onednn(const torch::Tensor& x) {
-  const auto min_batch = mkldnn_inference_min_batch();
-  return onednn_inference_enabled() && min_batch >= 0 && x.dim() == 4 && x.size(0) >= min_batch && x.device().is_cpu() &&
+  return onednn_compiled() && x.dim() == 4 && x.size(0) >= mkldnn_inference_min_batch && x.device().is_cpu() &&
          x.scalar_type() == torch::kFloat32;
 }
 

@@ -22,14 +22,12 @@ std::shared_ptr<OnednnConvPlans> make_onednn_conv_plans();  // null without oneD
 struct OnednnLinearPlans;  // per-batch matmul primitives of one folded linear layer
 std::shared_ptr<OnednnLinearPlans> make_onednn_linear_plans();  // null without oneDNN
 
-// Whether this build has the oneDNN path, and whether it is on (default: on when built).
+// Whether this build has the oneDNN path (always taken when built, for the batches use_onednn says).
 bool onednn_compiled();
-bool onednn_inference_enabled();
-void set_onednn_inference_enabled(bool enabled);  // for A/B measurements
 // Conv primitives built on oneDNN's reference kernel in this process (0 when the layouts reach jit).
 int64_t onednn_reference_convolutions();
 // Whether a batch of this dense tensor takes the oneDNN path (CPU float32, batch at or above
-// mkldnn_inference_min_batch(), enabled).
+// mkldnn_inference_min_batch, oneDNN compiled in).
 bool use_onednn(const torch::Tensor& x);
 
 #ifdef SZ_HAVE_ONEDNN

@@ -19,7 +19,7 @@ __attribute__((constructor)) void pin_openblas_threads() {
 
 }  // namespace
 
-extern "C" SZ_EXPORT int32_t sz_abi_version(void) { return 3; }
+extern "C" SZ_EXPORT int32_t sz_abi_version(void) { return 4; }
 
 extern "C" SZ_EXPORT int32_t sz_noop(void) { return SZ_OK; }
 

@@ -5,7 +5,7 @@ using SpeedyZero.Engine;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.Progress;
 using SpeedyZero.Training.Setup;
-using EnvEnd = SpeedyZero.Core.Environments.EpisodeEnd;
+using SpeedyZero.Core.Environments;
 
 namespace SpeedyZero.Training.Roles.Actor;
 
@@ -98,15 +98,15 @@ public sealed class ActorRole(
             for (var i = 0; i < parallel; i++)
             {
                 var end = buffers.Ends[i];
-                var next = end == EnvEnd.None ? buffers.Observation(i) : buffers.FinalObservation(i);
+                var next = end == EpisodeEnd.None ? buffers.Observation(i) : buffers.FinalObservation(i);
                 builders[i].Append(results.Action[i], buffers.Rewards[i], results.RootValue[i], results.PolicyOf(i), next);
-                if (end == EnvEnd.None)
+                if (end == EpisodeEnd.None)
                 {
                     stacks.Push(i, next);
                     continue;
                 }
 
-                builders[i].EndEpisode(end == EnvEnd.Terminated ? EpisodeEnd.Terminal : EpisodeEnd.Truncated);
+                builders[i].EndEpisode(end);
                 stats.RecordEpisode(buffers.EpisodeReturns[i]);
                 builders[i].BeginEpisode(buffers.Observation(i));
                 stacks.Reset(i, buffers.Observation(i));

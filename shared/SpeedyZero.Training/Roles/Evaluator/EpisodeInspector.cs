@@ -1,3 +1,4 @@
+using SpeedyZero.Core.Environments;
 using SpeedyZero.Core.Search;
 using SpeedyZero.Engine;
 using SpeedyZero.Training.Roles.Actor;
@@ -49,7 +50,7 @@ public sealed class EpisodeInspector : IDisposable
         var actions = setup.ActionCount;
         var steps = new List<InspectedStep>();
         var rewards = new List<float>();
-        var end = EpisodeEnding.StepLimit;
+        var end = EpisodeEnd.None; // cut at maxSteps unless the environment ends it
         var searchSeed = seed;
         while (steps.Count < maxSteps)
         {
@@ -80,7 +81,7 @@ public sealed class EpisodeInspector : IDisposable
             rewards.Add(step.Reward);
             if (step.Done)
             {
-                end = step.Terminated ? EpisodeEnding.Terminated : EpisodeEnding.Truncated;
+                end = step.End;
                 break;
             }
 
@@ -116,14 +117,6 @@ public sealed class EpisodeInspector : IDisposable
     }
 }
 
-/// <summary>How an inspected episode ended.</summary>
-public enum EpisodeEnding
-{
-    Terminated,
-    Truncated,
-    StepLimit,
-}
-
 /// <summary>What the search saw at one step of a greedy episode.</summary>
 /// <param name="Value">The network's value of the observation (initial inference).</param>
 /// <param name="RootValue">The search's root value.</param>
@@ -135,7 +128,7 @@ public sealed record InspectedStep(int Step, float Value, float RootValue, doubl
     float ValueAfterAction);
 
 /// <summary>One inspected episode and its summaries.</summary>
-public sealed record InspectedEpisode(double Return, EpisodeEnding End, IReadOnlyList<InspectedStep> Steps)
+public sealed record InspectedEpisode(double Return, EpisodeEnd End, IReadOnlyList<InspectedStep> Steps)
 {
     /// <summary>Mean |network value - discounted return to go| over the steps.</summary>
     public double MeanValueError => Steps.Count == 0 ? double.NaN : Steps.Average(s => Math.Abs(s.Value - s.ReturnToGo));

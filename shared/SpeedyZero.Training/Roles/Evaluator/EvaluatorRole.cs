@@ -1,7 +1,7 @@
 using SpeedyZero.Core.Search;
 using SpeedyZero.Engine;
 using SpeedyZero.Training.Setup;
-using EnvEnd = SpeedyZero.Core.Environments.EpisodeEnd;
+using SpeedyZero.Core.Environments;
 
 namespace SpeedyZero.Training.Roles.Evaluator;
 
@@ -75,7 +75,7 @@ public sealed class EvaluatorRole : IDisposable
             for (var a = 0; a < activeCount; a++)
             {
                 var i = active[a];
-                if (buffers.Ends[i] == EnvEnd.None)
+                if (buffers.Ends[i] == EpisodeEnd.None)
                 {
                     returns[i] += buffers.Rewards[i];
                     lengths[i]++;

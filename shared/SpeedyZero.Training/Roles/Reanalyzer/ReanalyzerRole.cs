@@ -7,6 +7,7 @@ using SpeedyZero.Engine;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.Progress;
 using SpeedyZero.Training.Setup;
+using SpeedyZero.Core.Environments;
 
 namespace SpeedyZero.Training.Roles.Reanalyzer;
 
@@ -148,7 +149,7 @@ public sealed class ReanalyzerRole(
                 var acted = step < segment.Transitions;
                 // After a terminal state the episode is absorbing: value 0 and a constant value
                 // prefix are real targets, so those steps keep mask 1 (the policy target stays zero).
-                if (!acted && segment.End == EpisodeEnd.Terminal) masks[k] = 1f;
+                if (!acted && segment.End == EpisodeEnd.Terminated) masks[k] = 1f;
 
                 var observation = batch.Observations.AsSpan((i * (unroll + 1) + k) * stackSize, stackSize);
                 segment.ReadStack(Math.Min(step, segment.Steps - 1), setup.FrameStack, observation);

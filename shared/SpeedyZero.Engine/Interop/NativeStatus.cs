@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace SpeedyZero.Engine.Native;
+namespace SpeedyZero.Engine.Interop;
 
 /// <summary>Turns a native status code into a typed exception carrying the native message.</summary>
 internal static class NativeStatus

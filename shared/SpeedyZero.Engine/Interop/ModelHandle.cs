@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace SpeedyZero.Engine.Native;
+namespace SpeedyZero.Engine.Interop;
 
 /// <summary>Owns one native model; destroys it exactly once, even if the owner forgets to dispose.</summary>
 internal sealed class ModelHandle : SafeHandleZeroOrMinusOneIsInvalid

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace SpeedyZero.Engine.Native;
+namespace SpeedyZero.Engine.Interop;
 
 // Blittable mirrors of the structs in native/include/speedyzero_engine.h, field for field.
 

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace SpeedyZero.Engine.Native;
+namespace SpeedyZero.Engine.Interop;
 
 /// <summary>The flat C ABI of native/include/speedyzero_engine.h, one line per export.</summary>
 internal static partial class NativeMethods
@@ -8,7 +8,7 @@ internal static partial class NativeMethods
     public const string Library = "speedyzero_engine";
 
     /// <summary>The ABI version these bindings were written against.</summary>
-    public const int AbiVersion = 3;
+    public const int AbiVersion = 4;
 
     [LibraryImport(Library, EntryPoint = "sz_abi_version")]
     public static partial int AbiVersionOfLibrary();
@@ -52,6 +52,9 @@ internal static partial class NativeMethods
 
     [LibraryImport(Library, EntryPoint = "sz_model_destroy")]
     public static partial int ModelDestroy(IntPtr model);
+
+    [LibraryImport(Library, EntryPoint = "sz_model_config")]
+    public static unsafe partial int ModelConfig(ModelHandle model, byte* buffer, int capacity, int* length);
 
     [LibraryImport(Library, EntryPoint = "sz_model_shape_of")]
     public static unsafe partial int ModelShapeOf(ModelHandle model, NativeModelShape* shape);
