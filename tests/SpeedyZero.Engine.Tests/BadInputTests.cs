@@ -4,7 +4,7 @@ namespace SpeedyZero.Engine.Tests;
 public class BadInputTests
 {
     [Fact]
-    public void UnknownConfigFieldIsRejectedByNameByTheEngine()
+    public void Unknown_config_field_is_rejected_by_name_by_the_engine()
     {
         var text = TestModels.Vector().ToNativeText() + "learning_rte=0.1\n";
 
@@ -18,7 +18,7 @@ public class BadInputTests
     [InlineData("optimizer=rmsprop", "config field 'optimizer' = 'rmsprop'")]
     [InlineData("learning_rate=fast", "config field 'learning_rate' = 'fast': not a number")]
     [InlineData("observation_shape=3,5", "config field 'observation_shape'")]
-    public void MalformedConfigFieldIsNamedByTheEngine(string line, string expected)
+    public void Malformed_config_field_is_named_by_the_engine(string line, string expected)
     {
         var key = line[..line.IndexOf('=')];
         var text = string.Join('\n', TestModels.Grid().ToNativeText().Split('\n').Where(l => !l.StartsWith(key + "=", StringComparison.Ordinal))) + line + "\n";
@@ -29,7 +29,7 @@ public class BadInputTests
     }
 
     [Fact]
-    public void WrongBufferLengthIsRejectedAndTheModelStillWorks()
+    public void Wrong_buffer_length_is_rejected_and_the_model_still_works()
     {
         using var model = EfficientZeroModel.Create(TestModels.Vector());
         var outputs = new TestModels.Outputs(model.Shape, 2);
@@ -44,7 +44,7 @@ public class BadInputTests
     }
 
     [Fact]
-    public void NanObservationsAreRejectedWhenConfiguredAndPassedOtherwise()
+    public void Nan_observations_are_rejected_when_configured_and_passed_otherwise()
     {
         using var strict = EfficientZeroModel.Create(TestModels.Grid() with { RejectNan = true });
         using var lenient = EfficientZeroModel.Create(TestModels.Grid());
@@ -66,7 +66,7 @@ public class BadInputTests
     }
 
     [Fact]
-    public void ActionOutsideTheActionSpaceIsRejectedByTheEngine()
+    public void Action_outside_the_action_space_is_rejected_by_the_engine()
     {
         using var model = EfficientZeroModel.Create(TestModels.Vector());
         var shape = model.Shape;
@@ -79,7 +79,7 @@ public class BadInputTests
     }
 
     [Fact]
-    public void TrainingBatchWithWrongTargetLengthNamesTheBuffer()
+    public void Training_batch_with_wrong_target_length_names_the_buffer()
     {
         using var model = EfficientZeroModel.Create(TestModels.Vector());
         var batch = new TestModels.Batch(model, 4, seed: 2);

@@ -4,7 +4,7 @@ namespace SpeedyZero.Engine.Tests;
 public class CategoricalSupportTests
 {
     [Fact]
-    public void HTransformMatchesItsDefinitionAndInverts()
+    public void H_transform_matches_its_definition_and_inverts()
     {
         float[] x = [-1000f, -37.5f, -1f, -0.25f, 0f, 0.001f, 0.5f, 3f, 42f, 299.9f, 12345f];
         var h = new float[x.Length];
@@ -22,7 +22,7 @@ public class CategoricalSupportTests
     }
 
     [Fact]
-    public void TwoHotPutsMassOnTheTwoNearestBinsOfTheTransformedScalar()
+    public void Two_hot_puts_mass_on_the_two_nearest_bins_of_the_transformed_scalar()
     {
         const int support = 5;
         var x = new float[] { 0f, 3f };
@@ -41,7 +41,7 @@ public class CategoricalSupportTests
     }
 
     [Fact]
-    public void ExpectationDecodeInvertsTwoHotInsideTheSupportAndClampsOutside()
+    public void Expectation_decode_inverts_two_hot_inside_the_support_and_clamps_outside()
     {
         const int support = 20;
         float[] x = [-150f, -7.3f, -0.4f, 0f, 0.9f, 13f, 200f, 100000f];
@@ -59,7 +59,7 @@ public class CategoricalSupportTests
     }
 
     [Fact]
-    public void DecodeRejectsAWrongBufferLength()
+    public void Decode_rejects_a_wrong_buffer_length()
     {
         var error = Assert.Throws<EngineArgumentException>(() => CategoricalSupport.Decode(new float[10], 5, new float[1]));
         Assert.Contains("probabilities holds 10 elements, expected 11", error.Message);

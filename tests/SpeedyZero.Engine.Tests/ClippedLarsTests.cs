@@ -9,7 +9,7 @@ public class ClippedLarsTests
     };
 
     [Fact]
-    public void AppliedStepMatchesTheFormulaInsideTheBounds()
+    public void Applied_step_matches_the_formula_inside_the_bounds()
     {
         float[] w = [3f, -4f, 0f, 12f];   // ||w|| = 13
         float[] g = [0.1f, 0.2f, -0.2f, 0f]; // ||g|| = 0.3
@@ -32,7 +32,7 @@ public class ClippedLarsTests
     }
 
     [Fact]
-    public void TrustRatioIsClampedAtTheUpperBound()
+    public void Trust_ratio_is_clamped_at_the_upper_bound()
     {
         // Tiny gradient, no weight decay: eta ||w|| / ||g|| = 0.02 * 5 / 1e-4 = 1000 -> 10.
         float[] w = [3f, 4f];
@@ -47,7 +47,7 @@ public class ClippedLarsTests
     }
 
     [Fact]
-    public void TrustRatioIsClampedAtTheLowerBound()
+    public void Trust_ratio_is_clamped_at_the_lower_bound()
     {
         // Huge gradient: 0.02 * 5 / (1000 + 0.05) ~ 1e-4 -> 0.01.
         float[] w = [3f, 4f];
@@ -62,7 +62,7 @@ public class ClippedLarsTests
     }
 
     [Fact]
-    public void OneDimensionalTensorsSkipTrustRatioAndWeightDecay()
+    public void One_dimensional_tensors_skip_trust_ratio_and_weight_decay()
     {
         float[] b = [1f, -2f];
         float[] g = [0.5f, 0.25f];

@@ -24,7 +24,7 @@ public class FusedInferenceTests
     [InlineData("grid", 256)]
     [InlineData("image", 1)]
     [InlineData("image", 70)]
-    public void FusedInferenceEqualsUnfusedWithinTolerance(string family, int batchSize)
+    public void Fused_inference_equals_unfused_within_tolerance(string family, int batchSize)
     {
         using var fused = EfficientZeroModel.Create(TestModels.Family(family));
         using var plain = EfficientZeroModel.Create(TestModels.Family(family) with { FusedInference = false });
@@ -41,7 +41,7 @@ public class FusedInferenceTests
     [Theory]
     [InlineData(4)]
     [InlineData(70)]
-    public void FoldedWeightsFollowTrainingAndImport(int batchSize)
+    public void Folded_weights_follow_training_and_import(int batchSize)
     {
         using var fused = EfficientZeroModel.Create(TestModels.Grid());
         using var plain = EfficientZeroModel.Create(TestModels.Grid() with { FusedInference = false });
@@ -69,7 +69,7 @@ public class FusedInferenceTests
     [Theory]
     [InlineData("grid", 256)]
     [InlineData("image", 70)]
-    public void LargeBatchConvolutionsRunOnJitKernels(string family, int batchSize)
+    public void Large_batch_convolutions_run_on_jit_kernels(string family, int batchSize)
     {
         using var model = EfficientZeroModel.Create(TestModels.Family(family));
         Run(model, batchSize, seed: 7);

@@ -7,7 +7,7 @@ public class InferenceTests
     [InlineData("vector")]
     [InlineData("grid")]
     [InlineData("image")]
-    public void FreshModelPredictsZeroValueAndUniformPolicyBecauseItsHeadsStartAtZero(string family)
+    public void Fresh_model_predicts_zero_value_and_uniform_policy_because_its_heads_start_at_zero(string family)
     {
         Core.Model.IRecurrentModel model = EfficientZeroModel.Create(TestModels.Family(family));
         var shape = model.Shape;
@@ -34,7 +34,7 @@ public class InferenceTests
     }
 
     [Fact]
-    public void RecurrentInferenceDependsOnActionAndLstmStateAndIsDeterministic()
+    public void Recurrent_inference_depends_on_action_and_lstm_state_and_is_deterministic()
     {
         using var model = EfficientZeroModel.Create(TestModels.Grid());
         var batch = new TestModels.Batch(model, 4, seed: 9);
@@ -57,7 +57,7 @@ public class InferenceTests
     }
 
     [Fact]
-    public void BatchedInferenceEqualsItemByItem()
+    public void Batched_inference_equals_item_by_item()
     {
         using var model = EfficientZeroModel.Create(TestModels.Vector());
         var batch = new TestModels.Batch(model, 4, seed: 6);
@@ -76,7 +76,7 @@ public class InferenceTests
     }
 
     [Fact]
-    public void LearningRateWarmsUpThenDecaysInSteps()
+    public void Learning_rate_warms_up_then_decays_in_steps()
     {
         var config = TestModels.Vector() with
         {
@@ -92,7 +92,7 @@ public class InferenceTests
     }
 
     [Fact]
-    public void PrioritiesAreTheDistanceOfPredictedValueToTarget()
+    public void Priorities_are_the_distance_of_predicted_value_to_target()
     {
         using var model = EfficientZeroModel.Create(TestModels.Vector());
         var batch = new TestModels.Batch(model, 4, seed: 10);

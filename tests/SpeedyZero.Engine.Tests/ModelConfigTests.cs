@@ -22,7 +22,7 @@ public class ModelConfigTests
 
     [Theory]
     [MemberData(nameof(Invalid))]
-    public void InvalidFieldIsNamed(ModelSpec spec, string key)
+    public void Invalid_field_is_named(ModelSpec spec, string key)
     {
         var error = Assert.ThrowsAny<ArgumentException>(() => EfficientZeroModel.Create(spec));
 
@@ -31,7 +31,7 @@ public class ModelConfigTests
     }
 
     [Fact]
-    public void DefaultsFollowTheAlgorithm()
+    public void Defaults_follow_the_algorithm()
     {
         var spec = ModelSpec.Image(12, 96, 96, 18);
         var config = spec.Model;
@@ -45,7 +45,7 @@ public class ModelConfigTests
     }
 
     [Fact]
-    public void EveryFieldRoundTripsThroughTheEngine()
+    public void Every_field_round_trips_through_the_engine()
     {
         // Every field away from its default (and from the engine's zero), so a field the engine
         // dropped, defaulted or swapped with another shows up as a difference.
@@ -90,7 +90,7 @@ public class ModelConfigTests
     }
 
     [Fact]
-    public void CudaIsRefusedWithAReasonWhenTheEngineHasNoneAndUsedWhenItHas()
+    public void Cuda_is_refused_with_a_reason_when_the_engine_has_none_and_used_when_it_has()
     {
         var spec = TestModels.Vector() with { Device = EngineDevice.Cuda };
         if (EngineRuntime.CudaAvailable)

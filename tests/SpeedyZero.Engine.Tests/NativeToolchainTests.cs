@@ -6,7 +6,7 @@ namespace SpeedyZero.Engine.Tests;
 public class NativeToolchainTests
 {
     [Fact]
-    public void MatmulThroughLibtorchMatchesHandComputedProduct()
+    public void Matmul_through_libtorch_matches_hand_computed_product()
     {
         // [1 2 3; 4 5 6] @ [7 8; 9 10; 11 12] = [58 64; 139 154]
         float[] a = [1, 2, 3, 4, 5, 6];
@@ -18,7 +18,7 @@ public class NativeToolchainTests
     }
 
     [Fact]
-    public void LargeMatmulAgreesWithManagedReference()
+    public void Large_matmul_agrees_with_managed_reference()
     {
         const int m = 37, k = 53, n = 29;
         var random = new Random(1);
@@ -37,7 +37,7 @@ public class NativeToolchainTests
     }
 
     [Fact]
-    public void NativeRejectionBecomesTypedExceptionWithNativeMessage()
+    public void Native_rejection_becomes_typed_exception_with_native_message()
     {
         var error = Assert.Throws<EngineArgumentException>(() => EngineRuntime.Threads = 0);
 
@@ -46,7 +46,7 @@ public class NativeToolchainTests
     }
 
     [Fact]
-    public void ThreadCountIsSetExplicitly()
+    public void Thread_count_is_set_explicitly()
     {
         var before = EngineRuntime.Threads;
         try

@@ -9,7 +9,7 @@ public class OverfitTests(ITestOutputHelper output)
     [InlineData("vector")]
     [InlineData("grid")]
     [InlineData("image")]
-    public void EveryLossComponentFallsByALargeFactorOnAFixedBatch(string family)
+    public void Every_loss_component_falls_by_a_large_factor_on_a_fixed_batch(string family)
     {
         using var model = EfficientZeroModel.Create(TestModels.Family(family));
         var batch = new TestModels.Batch(model, size: 8, seed: 3);

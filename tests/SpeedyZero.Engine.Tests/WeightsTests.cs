@@ -11,7 +11,7 @@ public sealed class WeightsTests : IDisposable
     [InlineData("vector")]
     [InlineData("grid")]
     [InlineData("image")]
-    public void ExportThenImportIntoAFreshModelGivesBitIdenticalInference(string family)
+    public void Export_then_import_into_a_fresh_model_gives_bit_identical_inference(string family)
     {
         var config = TestModels.Family(family);
         using var trained = EfficientZeroModel.Create(config);
@@ -28,7 +28,7 @@ public sealed class WeightsTests : IDisposable
     }
 
     [Fact]
-    public void ImportRefusesWeightsOfAnotherArchitecture()
+    public void Import_refuses_weights_of_another_architecture()
     {
         using var small = EfficientZeroModel.Create(TestModels.Vector());
         using var wide = EfficientZeroModel.Create(TestModels.Vector().With(m => m with { Hidden = 48 }));
@@ -43,7 +43,7 @@ public sealed class WeightsTests : IDisposable
     [InlineData(OptimizerKind.Adam, false)]
     [InlineData(OptimizerKind.Lars, false)]
     [InlineData(OptimizerKind.Sgd, true)]
-    public void CheckpointSaveLoadThenNextStepEqualsUninterruptedTraining(OptimizerKind kind, bool augment)
+    public void Checkpoint_save_load_then_next_step_equals_uninterrupted_training(OptimizerKind kind, bool augment)
     {
         var config = TestModels.Grid().With(m => m with { Augment = augment, AugmentShift = 1 }) with
         {

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
@@ -14,10 +15,10 @@ namespace SpeedyZero.Cluster.Channels;
 /// publisher waits and retries while it is full: targets are never computed far ahead of their
 /// use. A batch that fits under the server's max_payload is one message; a larger one is a
 /// transfer of chunks (see <see cref="ChunkHeaders"/>), and the stream's limit is counted in chunks
-/// (<see cref="ClusterStreams.BatchChunks(long, long)"/>). The learner pulls one message at a
-/// time, acks it as it takes it and reassembles chunks before decoding.
+/// (<see cref="ClusterStreams.BatchChunks(long, long)"/>). The learner keeps one pull consumer
+/// open with a small prefetch, acks each message as it takes it and reassembles chunks before decoding.
 /// </summary>
-public sealed class JetStreamBatchQueue : IBatchQueue
+public sealed class JetStreamBatchQueue : IBatchQueue, IAsyncDisposable
 {
     private static readonly TimeSpan FullRetry = TimeSpan.FromMilliseconds(20);
     private readonly ClusterContext context;
@@ -27,7 +28,11 @@ public sealed class JetStreamBatchQueue : IBatchQueue
     private readonly string producer = Guid.NewGuid().ToString("N")[..12];
     private readonly Counter.Child redeliveries;
     private readonly ChunkAssembler assembler;
-    private INatsJSConsumer? consumer;
+    // Messages the pump has received and the learner not yet taken; one slot, the prefetch is the server's.
+    private readonly Channel<INatsJSMsg<byte[]>> inbox = Channel.CreateBounded<INatsJSMsg<byte[]>>(
+        new BoundedChannelOptions(1) { SingleReader = true, SingleWriter = true });
+    private readonly CancellationTokenSource stopping = new();
+    private Task? pump;
     private long sequence;
     private int pendingEstimate;
     private long rejectedSeen, droppedSeen;
@@ -111,63 +116,103 @@ public sealed class JetStreamBatchQueue : IBatchQueue
     {
         var subject = context.Names.BatchSubject;
         context.DecodeErrors.Track(subject);
+        pump ??= Task.Run(() => PumpAsync(stopping.Token), CancellationToken.None);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var messages = new List<INatsJSMsg<byte[]>>(1);
-            try
+            INatsJSMsg<byte[]>? message = null;
+            using (var sweep = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
+            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, sweep.Token))
             {
-                consumer ??= await context.JetStream.GetConsumerAsync(context.Names.BatchStream, ClusterNames.LearnerConsumer, cancellationToken);
-                await foreach (var message in consumer.FetchAsync<byte[]>(new NatsJSFetchOpts { MaxMsgs = 1, Expires = TimeSpan.FromSeconds(1) },
-                                   cancellationToken: cancellationToken))
+                try
                 {
-                    messages.Add(message);
+                    message = await inbox.Reader.ReadAsync(linked.Token);
                 }
-            }
-            catch (NatsException e) when (!cancellationToken.IsCancellationRequested)
-            {
-                context.Logger.LogWarning("Fetching a training batch failed, retrying: {Error}", e.Message);
-                consumer = null;
-                await context.RestoreStreamsAsync(cancellationToken);
-                await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
-                continue;
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    // nothing for a second: sweep stale transfers below
+                }
             }
 
             assembler.Sweep();
             CountAssemblerLosses(subject);
-            foreach (var message in messages)
+            if (message is null) continue;
+            if (message.Metadata is { } metadata)
             {
-                if (message.Metadata is { } metadata)
-                {
-                    if (metadata.NumDelivered > 1) redeliveries.Inc();
-                    Volatile.Write(ref pendingEstimate, (int)Math.Min(metadata.NumPending, int.MaxValue));
-                }
+                if (metadata.NumDelivered > 1) redeliveries.Inc();
+                Volatile.Write(ref pendingEstimate, (int)Math.Min(metadata.NumPending, int.MaxValue));
+            }
 
-                // A chunk (and a whole batch) is acked as soon as it is taken, so the stream frees
-                // its place at once and publishers are not held back. A learner that crashes
-                // mid-transfer loses that batch; that is acceptable, reanalyzers produce more.
-                await message.AckAsync(cancellationToken: cancellationToken);
-                var data = message.Data ?? [];
-                var complete = assembler.TryAdd(message.Headers, data, out var payload);
-                CountAssemblerLosses(subject);
-                PeakOpenTransfers = Math.Max(PeakOpenTransfers, assembler.InFlight + (complete ? 1 : 0));
-                if (!complete)
-                {
-                    continue;
-                }
+            // A chunk (and a whole batch) is acked as soon as it is taken, so the stream frees its
+            // place at once and publishers are not held back. A learner that crashes mid-transfer
+            // loses that batch (and the few prefetched messages, redelivered after the ack wait);
+            // that is acceptable, reanalyzers produce more.
+            await message.AckAsync(cancellationToken: cancellationToken);
+            var complete = assembler.TryAdd(message.Headers, message.Data ?? [], out var payload);
+            CountAssemblerLosses(subject);
+            PeakOpenTransfers = Math.Max(PeakOpenTransfers, assembler.InFlight + (complete ? 1 : 0));
+            if (!complete) continue;
 
+            try
+            {
+                var batch = new TrainingBatch(batchSize, unroll, observationSize, actionCount);
+                Wire.Decode<TrainingBatchMessage>(payload).CopyTo(batch);
+                return batch;
+            }
+            catch (FormatException e)
+            {
+                context.DecodeErrors.Reject(subject, e);
+            }
+        }
+    }
+
+    /// <summary>
+    /// One persistent pull consumer for the queue's lifetime: the server keeps up to
+    /// <see cref="Prefetch"/> messages on their way to the learner, so a take finds its batch
+    /// already here instead of paying a pull request (and, with a fetch per take, a subscription)
+    /// per batch. Restarts after a server failure; any other failure ends the takes with it.
+    /// </summary>
+    private async Task PumpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
                 try
                 {
-                    var batch = new TrainingBatch(batchSize, unroll, observationSize, actionCount);
-                    Wire.Decode<TrainingBatchMessage>(payload).CopyTo(batch);
-                    return batch;
+                    var consumer = await context.JetStream.GetConsumerAsync(context.Names.BatchStream, ClusterNames.LearnerConsumer, cancellationToken);
+                    await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: new NatsJSConsumeOpts { MaxMsgs = Prefetch, Expires = TimeSpan.FromSeconds(5) },
+                                       cancellationToken: cancellationToken))
+                    {
+                        await inbox.Writer.WriteAsync(message, cancellationToken);
+                    }
                 }
-                catch (FormatException e)
+                catch (NatsException e) when (!cancellationToken.IsCancellationRequested)
                 {
-                    context.DecodeErrors.Reject(subject, e);
+                    context.Logger.LogWarning("Consuming training batches failed, retrying: {Error}", e.Message);
+                    await context.RestoreStreamsAsync(cancellationToken);
+                    await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
                 }
             }
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // disposed
+        }
+        catch (Exception e)
+        {
+            inbox.Writer.TryComplete(e);
+        }
+    }
+
+    /// <summary>Messages in flight to the learner: two batches' worth, within the consumer's max ack pending (16).</summary>
+    private int Prefetch => Math.Clamp(2 * ChunksPerBatch, 2, 16);
+
+    public async ValueTask DisposeAsync()
+    {
+        await stopping.CancelAsync();
+        if (pump is not null) await pump;
+        stopping.Dispose();
     }
 
     private async ValueTask PublishMessageAsync(ReadOnlyMemory<byte> data, string msgId, NatsHeaders? headers, CancellationToken cancellationToken)

@@ -62,7 +62,7 @@ public static class LearnerRunner
         await using var clock = await NatsRunClock.StartAsync(cluster, cancellationToken);
         await using var weights = new RedisWeightsChannel(cluster);
         var replay = new NatsReplayClient(cluster, "learner");
-        var queue = new JetStreamBatchQueue(cluster, setup.Config.Learner.BatchSize, setup.UnrollSteps, setup.StackedObservationSize, setup.ActionCount);
+        await using var queue = new JetStreamBatchQueue(cluster, setup.Config.Learner.BatchSize, setup.UnrollSteps, setup.StackedObservationSize, setup.ActionCount);
         var timed = new TimedBatchQueue(queue);
         cluster.DecodeErrors.Track(names.EvaluationResults);
         await using var results = await cluster.Nats.SubscribeCoreAsync<byte[]>(names.EvaluationResults,

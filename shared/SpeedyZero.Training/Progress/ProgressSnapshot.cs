@@ -1,3 +1,5 @@
+using SpeedyZero.Engine;
+
 namespace SpeedyZero.Training.Progress;
 
 /// <summary>One reading of a run's progress, as shown live and logged as a "progress" record.</summary>
@@ -15,7 +17,7 @@ public sealed record ProgressSnapshot(
     double ThrottledSeconds,
     double LearnerWaitSeconds,
     long RefreshedPositions,
-    TrainStepSummary? Losses,
+    TrainResult? Losses,
     EvaluationResult? LastEvaluation)
 {
     public IEnumerable<KeyValuePair<string, double>> AsMetrics() =>

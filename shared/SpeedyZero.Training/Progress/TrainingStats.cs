@@ -1,3 +1,5 @@
+using SpeedyZero.Engine;
+
 namespace SpeedyZero.Training.Progress;
 
 /// <summary>
@@ -20,7 +22,7 @@ public sealed class TrainingStats
     private double throttledSeconds;
     private double learnerWaitSeconds;
     private long learnerWaitStarted; // Stopwatch timestamp of the wait in progress, 0 when none
-    private TrainStepSummary? lastTrainStep;
+    private TrainResult? lastTrainStep;
 
     /// <summary>Episodes the recent-return average covers.</summary>
     public const int RecentWindow = 20;
@@ -61,7 +63,7 @@ public sealed class TrainingStats
         }
     }
 
-    public TrainStepSummary? LastTrainStep
+    public TrainResult? LastTrainStep
     {
         get { lock (gate) return lastTrainStep; }
     }
@@ -136,7 +138,7 @@ public sealed class TrainingStats
         }
     }
 
-    public void RecordTrainStep(TrainStepSummary summary)
+    public void RecordTrainStep(TrainResult summary)
     {
         lock (gate) lastTrainStep = summary;
     }
@@ -146,10 +148,6 @@ public sealed class TrainingStats
         lock (gate) evaluations.Add(result);
     }
 }
-
-/// <summary>Losses of one learner step.</summary>
-public sealed record TrainStepSummary(long Step, double Total, double Policy, double Value, double ValuePrefix, double Consistency,
-    double GradNorm, double LearningRate);
 
 /// <summary>One greedy evaluation: returns of its episodes at a learner step.</summary>
 public sealed record EvaluationResult(long LearnerStep, long EnvSteps, IReadOnlyList<double> Returns)

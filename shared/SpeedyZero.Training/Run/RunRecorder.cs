@@ -1,3 +1,4 @@
+using SpeedyZero.Engine;
 using System.Text.Json;
 using SpeedyZero.Core.Replay;
 using SpeedyZero.Training.Config;
@@ -58,7 +59,7 @@ public sealed class RunRecorder : IDisposable
     public double RandomReturn { get; }
 
     /// <summary>Records a learner step (every <see cref="LearnerRecordEvery"/>th goes to metrics.jsonl).</summary>
-    public void RecordStep(TrainStepSummary s, long envSteps)
+    public void RecordStep(TrainResult s, long envSteps)
     {
         if (s.Step % LearnerRecordEvery != 0) return;
         Log.Write("learner",

@@ -20,7 +20,7 @@ public class AsterixTests
     private static Asterix.Entity Entity(int x, bool right, bool gold) => new() { Active = true, X = x, MovesRight = right, IsGold = gold };
 
     [Fact]
-    public void GoldMovingOntoThePlayerIsCollected()
+    public void Gold_moving_onto_the_player_is_collected()
     {
         var game = Start();
         game.Entities[4] = Entity(6, right: false, gold: true); // row 5, beside the player at (5,5)
@@ -42,7 +42,7 @@ public class AsterixTests
     }
 
     [Fact]
-    public void WalkingIntoAnEnemyEndsTheEpisode()
+    public void Walking_into_an_enemy_ends_the_episode()
     {
         var game = Start();
         game.Entities[2] = Entity(5, right: true, gold: false); // row 3
@@ -55,7 +55,7 @@ public class AsterixTests
     }
 
     [Fact]
-    public void PlayerStaysBetweenRowsOneAndEight()
+    public void Player_stays_between_rows_one_and_eight()
     {
         var game = Start();
         game.PlayerY = 1;
@@ -70,7 +70,7 @@ public class AsterixTests
     }
 
     [Fact]
-    public void EntitiesLeaveAtTheEdge()
+    public void Entities_leave_at_the_edge()
     {
         var game = Start();
         game.Entities[7] = Entity(9, right: true, gold: true);
@@ -82,7 +82,7 @@ public class AsterixTests
     }
 
     [Fact]
-    public void SpawnPutsOneEntityAtAnEdgeOfAFreeRow()
+    public void Spawn_puts_one_entity_at_an_edge_of_a_free_row()
     {
         var game = Start();
         for (var i = 1; i < 8; i++) game.Entities[i] = Entity(5, right: true, gold: false);
@@ -99,7 +99,7 @@ public class AsterixTests
     }
 
     [Fact]
-    public void DifficultyRampsEvery102FramesWhenEnabled()
+    public void Difficulty_ramps_every_102_frames_when_enabled()
     {
         var ramped = Start();
         var flat = Start(Exact with { DifficultyRamping = false });

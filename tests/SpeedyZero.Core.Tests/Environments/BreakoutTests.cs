@@ -18,7 +18,7 @@ public class BreakoutTests
     }
 
     [Fact]
-    public void StartStateHasThreeBrickRowsAndTheBallOnRowThreeAtAnEdge()
+    public void Start_state_has_three_brick_rows_and_the_ball_on_row_three_at_an_edge()
     {
         var game = new Breakout();
         for (var seed = 0UL; seed < 20; seed++)
@@ -33,7 +33,7 @@ public class BreakoutTests
     }
 
     [Fact]
-    public void BallBouncesOffThePaddleEdgeThenBreaksABrick()
+    public void Ball_bounces_off_the_paddle_edge_then_breaks_a_brick()
     {
         var game = Start(ballX: 0, ballY: 3, direction: 2, paddle: 4); // down-right
         int[] actions = [3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]; // right, right, then wait
@@ -70,7 +70,7 @@ public class BreakoutTests
     }
 
     [Fact]
-    public void BallAboveThePaddleGoesBackUpTheWayItCame()
+    public void Ball_above_the_paddle_goes_back_up_the_way_it_came()
     {
         var game = Start(ballX: 3, ballY: 8, direction: 2, paddle: 3);
         var r = game.Step(0, obs);
@@ -82,7 +82,7 @@ public class BreakoutTests
     }
 
     [Fact]
-    public void MissingTheBallEndsTheEpisode()
+    public void Missing_the_ball_ends_the_episode()
     {
         var game = Start(ballX: 3, ballY: 8, direction: 2, paddle: 0);
         var r = game.Step(0, obs);
@@ -92,7 +92,7 @@ public class BreakoutTests
     }
 
     [Fact]
-    public void BricksComeBackWhenTheBallReachesThePaddleRowWithNoneLeft()
+    public void Bricks_come_back_when_the_ball_reaches_the_paddle_row_with_none_left()
     {
         var game = Start(ballX: 3, ballY: 8, direction: 2, paddle: 4);
         Array.Clear(game.BrickRows);
@@ -101,7 +101,7 @@ public class BreakoutTests
     }
 
     [Fact]
-    public void CeilingReflectsTheBall()
+    public void Ceiling_reflects_the_ball()
     {
         var game = Start(ballX: 5, ballY: 0, direction: 1, paddle: 4); // up-right at the top
         Array.Clear(game.BrickRows);

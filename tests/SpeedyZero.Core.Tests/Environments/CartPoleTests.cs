@@ -27,7 +27,7 @@ public class CartPoleTests
     private static bool ReferenceFails(double[] s) => Math.Abs(s[0]) > 2.4 || Math.Abs(s[2]) > 12 * Math.PI / 180;
 
     [Fact]
-    public void MatchesTheClassicEquationsOverALongRandomRollout()
+    public void Matches_the_classic_equations_over_a_long_random_rollout()
     {
         var env = new CartPole();
         var obs = new float[4];
@@ -62,7 +62,7 @@ public class CartPoleTests
     }
 
     [Fact]
-    public void TruncatesAfter500StepsWhenBalanced()
+    public void Truncates_after_500_steps_when_balanced()
     {
         var env = new CartPole();
         var obs = new float[4];
@@ -81,7 +81,7 @@ public class CartPoleTests
     }
 
     [Fact]
-    public void TerminatesJustPastTheAngleLimit()
+    public void Terminates_just_past_the_angle_limit()
     {
         var env = new CartPole();
         var obs = new float[4];
@@ -95,7 +95,7 @@ public class CartPoleTests
     }
 
     [Fact]
-    public void TerminatesPastTheTrackEdge()
+    public void Terminates_past_the_track_edge()
     {
         var env = new CartPole();
         var obs = new float[4];
@@ -106,7 +106,7 @@ public class CartPoleTests
     }
 
     [Fact]
-    public void ResetIsUniformWithinFiveHundredths()
+    public void Reset_is_uniform_within_five_hundredths()
     {
         var env = new CartPole();
         var obs = new float[4];
@@ -125,7 +125,7 @@ public class CartPoleTests
     }
 
     [Fact]
-    public void RejectsActionsOutsideTwo()
+    public void Rejects_actions_outside_two()
     {
         var env = new CartPole();
         var obs = new float[4];

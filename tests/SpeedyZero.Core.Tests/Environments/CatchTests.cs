@@ -5,7 +5,7 @@ namespace SpeedyZero.Core.Tests.Environments;
 public class CatchTests
 {
     [Fact]
-    public void FollowingTheBallCatchesIt()
+    public void Following_the_ball_catches_it()
     {
         for (ulong seed = 0; seed < 20; seed++)
         {
@@ -27,7 +27,7 @@ public class CatchTests
     }
 
     [Fact]
-    public void MovingAwayFromADistantBallMisses()
+    public void Moving_away_from_a_distant_ball_misses()
     {
         var game = new Catch();
         var observation = new float[game.ObservationShape.Size];
@@ -51,7 +51,7 @@ public class CatchTests
     }
 
     [Fact]
-    public void SameSeedSameBallColumns()
+    public void Same_seed_same_ball_columns()
     {
         var a = new Catch();
         var b = new Catch();

@@ -5,7 +5,7 @@ namespace SpeedyZero.Core.Tests.Environments;
 public class EnvironmentRegistryTests
 {
     [Fact]
-    public void EveryNameCreatesItsEnvironment()
+    public void Every_name_creates_its_environment()
     {
         foreach (var name in EnvironmentRegistry.Names)
         {
@@ -18,7 +18,7 @@ public class EnvironmentRegistryTests
     }
 
     [Fact]
-    public void UnknownNamesListTheKnownOnes()
+    public void Unknown_names_list_the_known_ones()
     {
         var error = Assert.Throws<ArgumentException>(() => EnvironmentRegistry.Create("pong"));
         Assert.Contains("breakout", error.Message);
@@ -26,7 +26,7 @@ public class EnvironmentRegistryTests
     }
 
     [Fact]
-    public void DefaultOptionsAreTheDocumentedOnes()
+    public void Default_options_are_the_documented_ones()
     {
         // docs/environments.md and the EnvironmentOptions summary promise these values.
         var d = EnvironmentOptions.Default;
@@ -38,7 +38,7 @@ public class EnvironmentRegistryTests
     }
 
     [Fact]
-    public void OptionsOutOfRangeAreNamed()
+    public void Options_out_of_range_are_named()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
             EnvironmentRegistry.Create("breakout", new EnvironmentOptions { StickyActionProbability = 1.5 }));
@@ -49,7 +49,7 @@ public class EnvironmentRegistryTests
     }
 
     [Fact]
-    public void CartPoleShapeIsAFourVector()
+    public void CartPole_shape_is_a_four_vector()
     {
         var env = EnvironmentRegistry.Create("cartpole");
         Assert.Equal(ObservationShape.Vector(4), env.ObservationShape);

@@ -19,7 +19,7 @@ public class FreewayTests
     }
 
     [Fact]
-    public void ChickenMovesAtMostOnceEveryThreeFrames()
+    public void Chicken_moves_at_most_once_every_three_frames()
     {
         var game = Start();
         var rows = new List<int>();
@@ -34,7 +34,7 @@ public class FreewayTests
     }
 
     [Fact]
-    public void CrossingPaysOneAndRedrawsCarSpeedsButNotPositions()
+    public void Crossing_pays_one_and_redraws_car_speeds_but_not_positions()
     {
         var game = Start();
         game.ChickenY = 1;
@@ -53,7 +53,7 @@ public class FreewayTests
     }
 
     [Fact]
-    public void ACarSendsTheChickenBack()
+    public void A_car_sends_the_chicken_back()
     {
         var game = Start();
         game.ChickenY = 7;
@@ -64,7 +64,7 @@ public class FreewayTests
     }
 
     [Fact]
-    public void CarsWrapAndTheirTrailShowsSpeedAndDirection()
+    public void Cars_wrap_and_their_trail_shows_speed_and_direction()
     {
         var game = Start();
         game.CarsState[2] = new Freeway.Car { X = 0, Timer = 0, Velocity = -2 }; // row 3, leftward, every 2 frames
@@ -79,7 +79,7 @@ public class FreewayTests
     }
 
     [Fact]
-    public void EpisodeEndsAfter2501Frames()
+    public void Episode_ends_after_2501_frames()
     {
         var game = new Freeway(Exact);
         game.Reset(4, obs);

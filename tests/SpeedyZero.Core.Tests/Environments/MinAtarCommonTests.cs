@@ -14,7 +14,7 @@ public class MinAtarCommonTests
     [InlineData("freeway", new[] { "chicken", "car", "speed1", "speed2", "speed3", "speed4", "speed5" }, new[] { 0, 2, 4 })]
     [InlineData("seaquest", new[] { "sub_front", "sub_back", "friendly_bullet", "trail", "enemy_bullet", "enemy_fish", "enemy_sub", "oxygen_guage", "diver_guage", "diver" }, new[] { 0, 1, 2, 3, 4, 5 })]
     [InlineData("space_invaders", new[] { "cannon", "alien", "alien_left", "alien_right", "friendly_bullet", "enemy_bullet" }, new[] { 0, 1, 3, 5 })]
-    public void ChannelsAndActionSetsAreMinAtars(string name, string[] channels, int[] minimal)
+    public void Channels_and_action_sets_are_qxqs(string name, string[] channels, int[] minimal)
     {
         var full = (MinAtarGame)EnvironmentRegistry.Create(name);
         Assert.Equal(channels, full.ChannelNames);
@@ -32,7 +32,7 @@ public class MinAtarCommonTests
 
     [Theory]
     [MemberData(nameof(Games))]
-    public void StickyActionsRepeatThePreviousActionOneTimeInTen(string name)
+    public void Sticky_actions_repeat_the_previous_action_one_time_in_ten(string name)
     {
         var game = (MinAtarGame)EnvironmentRegistry.Create(name);
         var obs = new float[game.ObservationShape.Size];
@@ -57,7 +57,7 @@ public class MinAtarCommonTests
 
     [Theory]
     [MemberData(nameof(Games))]
-    public void ZeroStickinessAppliesEveryChoice(string name)
+    public void Zero_stickiness_applies_every_choice(string name)
     {
         var game = (MinAtarGame)EnvironmentRegistry.Create(name, new EnvironmentOptions { StickyActionProbability = 0 });
         var obs = new float[game.ObservationShape.Size];
@@ -73,7 +73,7 @@ public class MinAtarCommonTests
 
     [Theory]
     [MemberData(nameof(Games))]
-    public void SameSeedSameGameOtherSeedOtherGame(string name)
+    public void Same_seed_same_game_other_seed_other_game(string name)
     {
         var a = Trace(name, seed: 42);
         Assert.Equal(a, Trace(name, seed: 42));
@@ -101,7 +101,7 @@ public class MinAtarCommonTests
 
     [Theory]
     [MemberData(nameof(Games))]
-    public void SteppingAllocatesNothing(string name)
+    public void Stepping_allocates_nothing(string name)
     {
         var env = EnvironmentRegistry.Create(name);
         var obs = new float[env.ObservationShape.Size];
@@ -124,7 +124,7 @@ public class MinAtarCommonTests
     }
 
     [Fact]
-    public void SteppingAfterTheEndNeedsAReset()
+    public void Stepping_after_the_end_needs_a_reset()
     {
         var game = new Breakout(Grid.Exact);
         var obs = new float[400];
@@ -141,7 +141,7 @@ public class MinAtarCommonTests
     }
 
     [Fact]
-    public void StepLimitTruncatesWithoutTerminating()
+    public void Step_limit_truncates_without_terminating()
     {
         var game = new Freeway(Grid.Exact with { MaxEpisodeSteps = 30 });
         var obs = new float[700];
@@ -153,7 +153,7 @@ public class MinAtarCommonTests
     }
 
     [Fact]
-    public void ActionsOutsideTheSetAreRejected()
+    public void Actions_outside_the_set_are_rejected()
     {
         var env = EnvironmentRegistry.Create("space_invaders", new EnvironmentOptions { MinimalActionSet = true });
         var obs = new float[600];

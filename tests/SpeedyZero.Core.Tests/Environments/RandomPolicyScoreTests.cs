@@ -21,7 +21,7 @@ public class RandomPolicyScoreTests
     [InlineData("seaquest", 200, 0.02, 2.0, 10, 400)]
     // Space Invaders: a 24-alien wave over the cannon; random fire hits a few before the aliens' bullets land.
     [InlineData("space_invaders", 200, 1.0, 15.0, 10, 500)]
-    public void MeanRandomReturnIsPlausible(string name, int episodes, double minMean, double maxMean, double minLength, double maxLength)
+    public void Mean_random_return_is_plausible(string name, int episodes, double minMean, double maxMean, double minLength, double maxLength)
     {
         var env = EnvironmentRegistry.Create(name);
         var obs = new float[env.ObservationShape.Size];

@@ -26,7 +26,7 @@ public class SeaquestTests
         new() { X = x, Y = y, MovesRight = right, MoveTimer = moveTimer, ShotTimer = shotTimer };
 
     [Fact]
-    public void StartStateIsTheSubmarineAtTheSurfaceWithFullOxygen()
+    public void Start_state_is_the_submarine_at_the_surface_with_full_oxygen()
     {
         var game = new Seaquest();
         game.Reset(0, obs);
@@ -38,7 +38,7 @@ public class SeaquestTests
     }
 
     [Fact]
-    public void ABulletHitsAFishOnTheNextFrame()
+    public void A_bullet_hits_a_fish_on_the_next_frame()
     {
         var game = Start(5, 3, facingRight: true);
         game.Fish.Add(At(8, 3, right: false, moveTimer: 0));
@@ -60,7 +60,7 @@ public class SeaquestTests
     }
 
     [Fact]
-    public void AnEnemySubmarineShootsThePlayerTwoFramesLater()
+    public void An_enemy_submarine_shoots_the_player_two_frames_later()
     {
         var game = Start(5, 4, facingRight: false);
         game.Subs.Add(At(2, 4, right: true, moveTimer: 5, shotTimer: 0));
@@ -76,7 +76,7 @@ public class SeaquestTests
     }
 
     [Fact]
-    public void DiversArePickedUpAndSurfacingSpendsOne()
+    public void Divers_are_picked_up_and_surfacing_spends_one()
     {
         var game = Start(5, 1, facingRight: false);
         game.Divers.Add(At(4, 1, right: true, moveTimer: 0));
@@ -99,7 +99,7 @@ public class SeaquestTests
     }
 
     [Fact]
-    public void SurfacingWithSixDiversPaysForTheOxygenLeft()
+    public void Surfacing_with_six_divers_pays_for_the_oxygen_left()
     {
         var game = Start(5, 1, facingRight: false);
         game.DiverCount = 6;
@@ -115,7 +115,7 @@ public class SeaquestTests
     }
 
     [Fact]
-    public void RunningOutOfOxygenEndsTheGame()
+    public void Running_out_of_oxygen_ends_the_game()
     {
         var game = Start(5, 4, facingRight: false);
         game.Oxygen = 1;
@@ -126,7 +126,7 @@ public class SeaquestTests
     }
 
     [Fact]
-    public void FishSwimmingIntoThePlayerEndsTheGame()
+    public void Fish_swimming_into_the_player_ends_the_game()
     {
         var game = Start(5, 6, facingRight: true);
         game.Fish.Add(At(7, 6, right: false, moveTimer: 0));
@@ -137,7 +137,7 @@ public class SeaquestTests
     }
 
     [Fact]
-    public void EnemiesDoNotSpawnIntoARowWithTrafficTheOtherWay()
+    public void Enemies_do_not_spawn_into_a_row_with_traffic_the_other_way()
     {
         // Rows 1-8 each hold a fish going right and one going left: no spawn can fit anywhere.
         var game = Start(0, 0, facingRight: false);

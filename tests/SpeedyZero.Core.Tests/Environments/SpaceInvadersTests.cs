@@ -24,7 +24,7 @@ public class SpaceInvadersTests
     }
 
     [Fact]
-    public void StartStateIsAFourBySixWaveMarchingLeft()
+    public void Start_state_is_a_four_by_six_wave_marching_left()
     {
         var game = new SpaceInvaders();
         game.Reset(0, obs);
@@ -35,7 +35,7 @@ public class SpaceInvadersTests
     }
 
     [Fact]
-    public void AShotRisesOneRowPerFrameAndKillsTheAlien()
+    public void A_shot_rises_one_row_per_frame_and_kills_the_alien()
     {
         var game = Start(Exact, (2, 5), (0, 0));
         var rewards = new List<float>();
@@ -48,7 +48,7 @@ public class SpaceInvadersTests
     }
 
     [Fact]
-    public void FireIsIgnoredDuringTheCoolDown()
+    public void Fire_is_ignored_during_the_cool_down()
     {
         var game = Start(Exact, (0, 0));
         game.Step((int)MinAtarAction.Fire, obs);
@@ -59,7 +59,7 @@ public class SpaceInvadersTests
     }
 
     [Fact]
-    public void ClearingAWaveBringsAFasterOneWhenRamping()
+    public void Clearing_a_wave_brings_a_faster_one_when_ramping()
     {
         var game = Start(Exact, (8, 5));
         game.Step((int)MinAtarAction.Fire, obs);
@@ -72,7 +72,7 @@ public class SpaceInvadersTests
     }
 
     [Fact]
-    public void AliensTurnAndStepDownAtTheEdge()
+    public void Aliens_turn_and_step_down_at_the_edge()
     {
         var game = Start(Exact, (0, 0), (0, 1));
         game.AlienMoveTimer = 0;
@@ -89,7 +89,7 @@ public class SpaceInvadersTests
     }
 
     [Fact]
-    public void TheNearestColumnShootsAndTheLeftWinsATie()
+    public void The_nearest_column_shoots_and_the_left_wins_a_tie()
     {
         var game = Start(Exact, (3, 2), (1, 2), (5, 8));
         game.AlienShotTimer = 0;
@@ -101,7 +101,7 @@ public class SpaceInvadersTests
     }
 
     [Fact]
-    public void AnAlienBulletReachingTheCannonEndsTheEpisode()
+    public void An_alien_bullet_reaching_the_cannon_ends_the_episode()
     {
         var game = Start(Exact, (0, 0));
         game.EnemyBullets[7] = 1 << 5;
@@ -111,7 +111,7 @@ public class SpaceInvadersTests
     }
 
     [Fact]
-    public void TheCannonCanDodge()
+    public void The_cannon_can_dodge()
     {
         var game = Start(Exact, (0, 0));
         game.EnemyBullets[8] = 1 << 5;

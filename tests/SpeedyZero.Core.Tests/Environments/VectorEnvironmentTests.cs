@@ -5,7 +5,7 @@ namespace SpeedyZero.Core.Tests.Environments;
 public class VectorEnvironmentTests
 {
     [Fact]
-    public void InstancesMatchSingleEnvironmentsSeededWithTheDerivedSeeds()
+    public void Instances_match_single_environments_seeded_with_the_derived_seeds()
     {
         const int n = 4;
         var vector = VectorEnvironment.Create("breakout", n);
@@ -56,7 +56,7 @@ public class VectorEnvironmentTests
     }
 
     [Fact]
-    public void CartPoleBatchReportsTruncationSeparately()
+    public void CartPole_batch_reports_truncation_separately()
     {
         var vector = VectorEnvironment.Create("cartpole", 2, new EnvironmentOptions { MaxEpisodeSteps = 5 });
         var buffers = vector.CreateBuffers();
@@ -75,7 +75,7 @@ public class VectorEnvironmentTests
     }
 
     [Fact]
-    public void DifferentInstancesGetDifferentSeeds()
+    public void Different_instances_get_different_seeds()
     {
         var vector = VectorEnvironment.Create("cartpole", 8);
         var buffers = vector.CreateBuffers();
@@ -85,7 +85,7 @@ public class VectorEnvironmentTests
     }
 
     [Fact]
-    public void SteppingTheBatchAllocatesNothing()
+    public void Stepping_the_batch_allocates_nothing()
     {
         var vector = VectorEnvironment.Create("seaquest", 16);
         var buffers = vector.CreateBuffers();
@@ -106,7 +106,7 @@ public class VectorEnvironmentTests
     }
 
     [Fact]
-    public void MismatchedBuffersAreRejected()
+    public void Mismatched_buffers_are_rejected()
     {
         var vector = VectorEnvironment.Create("asterix", 3);
         Assert.Throws<ArgumentException>(() => vector.Reset(0, new VectorStepBuffers(2, 400)));

@@ -5,7 +5,7 @@ namespace SpeedyZero.Core.Tests.Replay;
 public class PriorityIndexSweepTests
 {
     [Fact]
-    public void SweepWalksHeldTransitionsInIdOrderFromTheOldest()
+    public void Sweep_walks_held_transitions_in_id_order_from_the_oldest()
     {
         var index = new PriorityIndex(PriorityOptions.Default with { Capacity = 4 });
         for (long key = 100; key < 106; key++) index.Add(key); // ids 0..5; 0 and 1 evicted

@@ -19,7 +19,7 @@ public class PriorityIndexTests
         index.Dump().Priorities.Sum(p => Math.Pow(p, index.Options.Alpha));
 
     [Fact]
-    public void SamplingFrequenciesFollowPriorityToTheAlpha()
+    public void Sampling_frequencies_follow_priority_to_the_alpha()
     {
         const int n = 40;
         var index = Filled(64, n, i => 0.05f + i % 7);
@@ -48,7 +48,7 @@ public class PriorityIndexTests
     }
 
     [Fact]
-    public void BatchesHaveNoRepeatsAndLeaveTheTreeAsItWas()
+    public void Batches_have_no_repeats_and_leave_the_tree_as_it_was()
     {
         var index = Filled(32, 20, i => i == 3 ? 1000f : 0.01f);
         var before = index.TotalMass;
@@ -71,7 +71,7 @@ public class PriorityIndexTests
     [Theory]
     [InlineData(1f, 2f, 3f)]
     [InlineData(1f, 1f, 500f)] // the heavy item forces the exact fallback path
-    public void PairsFollowTheSequentialWithoutReplacementLaw(float p0, float p1, float p2)
+    public void Pairs_follow_the_sequential_without_replacement_law(float p0, float p1, float p2)
     {
         float[] p = [p0, p1, p2];
         var index = Filled(4, 3, i => p[i], alpha: 1.0);
@@ -99,7 +99,7 @@ public class PriorityIndexTests
     }
 
     [Fact]
-    public void ImportanceWeightsAreNormalisedByTheBatchMaximum()
+    public void Importance_weights_are_normalised_by_the_batch_maximum()
     {
         var index = Filled(8, 4, i => i + 1f, alpha: 1.0);
         var ids = new long[4];
@@ -116,7 +116,7 @@ public class PriorityIndexTests
     }
 
     [Fact]
-    public void NewDataEntersAtTheMaximumPriority()
+    public void New_data_enters_at_the_maximum_priority()
     {
         var index = Filled(16, 3, i => i * 2f + 1f);
         Assert.Equal(5f, index.MaxPriority);
@@ -130,7 +130,7 @@ public class PriorityIndexTests
     }
 
     [Fact]
-    public void FullIndexEvictsTheOldestAndIgnoresStaleUpdates()
+    public void Full_index_evicts_the_oldest_and_ignores_stale_updates()
     {
         var index = new PriorityIndex(new PriorityOptions { Capacity = 5 });
         for (var i = 0; i < 8; i++) index.Add(i * 10);
@@ -151,7 +151,7 @@ public class PriorityIndexTests
     }
 
     [Fact]
-    public void DumpAndRestoreRoundTripThroughBytes()
+    public void Dump_and_restore_round_trip_through_bytes()
     {
         var index = new PriorityIndex(new PriorityOptions { Capacity = 100 });
         var random = new Random(5);
@@ -186,7 +186,7 @@ public class PriorityIndexTests
     }
 
     [Fact]
-    public void BadStateBytesAreRejected()
+    public void Bad_state_bytes_are_rejected()
     {
         var bytes = Filled(10, 4, i => 1f).Dump().ToBytes();
         Assert.Throws<FormatException>(() => PriorityIndexState.FromBytes(bytes.AsSpan(0, bytes.Length - 1)));
@@ -200,7 +200,7 @@ public class PriorityIndexTests
     }
 
     [Fact]
-    public void SampleAndUpdateAllocateNothing()
+    public void Sample_and_update_allocate_nothing()
     {
         var index = Filled(4096, 4000, i => 1f + i % 13);
         var random = new Random(6);
@@ -223,7 +223,7 @@ public class PriorityIndexTests
     }
 
     [Fact]
-    public void AnySequenceOfOperationsKeepsTheTotalsExact()
+    public void Any_sequence_of_operations_keeps_the_totals_exact()
     {
         var operations =
             from capacity in Gen.Choose(1, 40)

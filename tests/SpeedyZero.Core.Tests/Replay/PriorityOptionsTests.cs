@@ -7,7 +7,7 @@ namespace SpeedyZero.Core.Tests.Replay;
 public class PriorityOptionsTests
 {
     [Fact]
-    public void DefaultsAreTheEfficientZeroSetting()
+    public void Defaults_are_the_efficient_zero_setting()
     {
         var p = PriorityOptions.Default.Validate();
         Assert.Equal(0.6, p.Alpha);
@@ -26,7 +26,7 @@ public class PriorityOptionsTests
     }
 
     [Fact]
-    public void OutOfRangeFieldsAreNamed()
+    public void Out_of_range_fields_are_named()
     {
         Assert.Equal("Capacity", Assert.Throws<ArgumentOutOfRangeException>(() => (PriorityOptions.Default with { Capacity = 0 }).Validate()).ParamName);
         Assert.Equal("TdSteps", Assert.Throws<ArgumentOutOfRangeException>(() => (TargetOptions.Default with { TdSteps = 0 }).Validate()).ParamName);

@@ -36,7 +36,7 @@ public class BatchedSearchTests
     }
 
     [Fact]
-    public void FindsTheDelayedRewardAndConcentratesVisitsAsSimulationsGrow()
+    public void Finds_the_delayed_reward_and_concentrates_visits_as_simulations_grow()
     {
         // pUCT first spends visits on the immediate reward; with more simulations it finds the
         // delayed one on every root and puts most visits there.
@@ -59,7 +59,7 @@ public class BatchedSearchTests
     }
 
     [Fact]
-    public void OneBatchedModelCallPerSimulation()
+    public void One_batched_model_call_per_simulation()
     {
         var model = DelayedRewardGame();
         Search(model, SearchOptions.Default with { Simulations = 13 }, batch: 5, seed: 1, noise: true);
@@ -68,7 +68,7 @@ public class BatchedSearchTests
     }
 
     [Fact]
-    public void GoldenTreeMatchesTheHandComputation()
+    public void Golden_tree_matches_the_hand_computation()
     {
         // Root priors [0.8, 0.2], value 0, discount 0.9, c1 1.25, c2 19652. By hand:
         // sim 1: N=1, scores 0.8*1.2501 vs 0.2*1.2501 -> a0; Q(node1) = 1, range [1, 1]; root sum 1.
@@ -106,7 +106,7 @@ public class BatchedSearchTests
     }
 
     [Fact]
-    public void ValuePrefixRewardsAreRebuiltAcrossResets()
+    public void Value_prefix_rewards_are_rebuilt_across_resets()
     {
         // One action, a chain: the reward at depth d is d + 1 and every state is worth 0.5.
         const int depth = 9;
@@ -141,7 +141,7 @@ public class BatchedSearchTests
     }
 
     [Fact]
-    public void SameSeedGivesIdenticalResultsAndThreadsDoNotChangeThem()
+    public void Same_seed_gives_identical_results_and_threads_do_not_change_them()
     {
         var shape = new ModelShape(1, 4, 3, 5);
         var model = new RandomOutputModel(shape);
@@ -169,7 +169,7 @@ public class BatchedSearchTests
     }
 
     [Fact]
-    public void RootNoiseIsADirichletMixture()
+    public void Root_noise_is_a_dirichlet_mixture()
     {
         var model = DelayedRewardGame();
         var options = SearchOptions.Default with { Simulations = 1, DirichletFraction = 0.25f };
@@ -186,7 +186,7 @@ public class BatchedSearchTests
     }
 
     [Fact]
-    public void IllegalRootActionsAreNeverVisited()
+    public void Illegal_root_actions_are_never_visited()
     {
         var legal = new bool[2 * 3];
         legal[0] = true; // root 0: only action 0 (the myopic one)
@@ -199,7 +199,7 @@ public class BatchedSearchTests
     }
 
     [Fact]
-    public void SearchAllocatesNothingAfterWarmUp()
+    public void Search_allocates_nothing_after_warm_up()
     {
         var shape = new ModelShape(1, 8, 4, 6);
         var model = new RandomOutputModel(shape);
@@ -219,7 +219,7 @@ public class BatchedSearchTests
     }
 
     [Fact]
-    public void SmallerBatchesReuseTheTrees()
+    public void Smaller_batches_reuse_the_trees()
     {
         var model = DelayedRewardGame();
         var options = SearchOptions.Default with { Simulations = 60, Discount = 0.9f };
@@ -232,7 +232,7 @@ public class BatchedSearchTests
     }
 
     [Fact]
-    public void AFailureOnAWorkerThreadReachesTheCallerAndTheSearchStaysUsable()
+    public void A_failure_on_a_worker_thread_reaches_the_caller_and_the_search_stays_usable()
     {
         var shape = new ModelShape(1, 4, 3, 5);
         var model = new RandomOutputModel(shape);
@@ -249,7 +249,7 @@ public class BatchedSearchTests
     }
 
     [Fact]
-    public void BadInputsAreRejectedWithTheirName()
+    public void Bad_inputs_are_rejected_with_their_name()
     {
         var model = DelayedRewardGame();
         using var search = new BatchedSearch(SearchOptions.Default, model.Shape, 2);

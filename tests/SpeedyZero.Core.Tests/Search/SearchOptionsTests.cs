@@ -6,7 +6,7 @@ public class SearchOptionsTests
 {
     // The table in docs/search.md lists these defaults; keep both in step with ALGORITHM.md section 3.
     [Fact]
-    public void DefaultIsTheEfficientZeroSetting()
+    public void Default_is_the_efficient_zero_setting()
     {
         var o = SearchOptions.Default;
         Assert.Equal(50, o.Simulations);
@@ -21,7 +21,7 @@ public class SearchOptionsTests
     }
 
     [Fact]
-    public void DocumentedDefaultsMatchTheCode()
+    public void Documented_defaults_match_the_code()
     {
         var doc = File.ReadAllText(Path.Combine(RepoRoot(), "docs", "search.md"));
         Assert.Contains("| `Simulations` | 50 |", doc);

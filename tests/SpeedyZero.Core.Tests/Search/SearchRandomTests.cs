@@ -8,7 +8,7 @@ public class SearchRandomTests
     [InlineData(0.3)]
     [InlineData(1.0)]
     [InlineData(4.5)]
-    public void GammaHasItsMeanAndVariance(double shape)
+    public void Gamma_has_its_mean_and_variance(double shape)
     {
         var state = SearchRandom.StreamState(42, 0);
         const int n = 40_000;
@@ -29,7 +29,7 @@ public class SearchRandomTests
     }
 
     [Fact]
-    public void StreamsDifferBetweenRootsAndRepeatForASeed()
+    public void Streams_differ_between_roots_and_repeat_for_a_seed()
     {
         var a = SearchRandom.StreamState(1, 0);
         var b = SearchRandom.StreamState(1, 1);
@@ -40,7 +40,7 @@ public class SearchRandomTests
     }
 
     [Fact]
-    public void NextIntIsUniform()
+    public void Next_int_is_uniform()
     {
         var state = SearchRandom.StreamState(3, 0);
         var counts = new int[7];

@@ -5,7 +5,7 @@ namespace SpeedyZero.Core.Tests.Search;
 public class VisitSamplingTests
 {
     [Fact]
-    public void ZeroTemperatureTakesTheMostVisitedAndBreaksTiesAtRandom()
+    public void Zero_temperature_takes_the_most_visited_and_breaks_ties_at_random()
     {
         var state = SearchRandom.StreamState(1, 0);
         Assert.Equal(2, VisitSampling.Choose([1, 3, 9, 0], 0f, ref state));
@@ -17,7 +17,7 @@ public class VisitSamplingTests
     [Theory]
     [InlineData(1.0f)]
     [InlineData(0.5f)]
-    public void TemperatureSamplesVisitsToThePowerOneOverT(float temperature)
+    public void Temperature_samples_visits_to_the_power_one_over_t(float temperature)
     {
         int[] counts = [10, 30, 0, 60];
         var weights = counts.Select(c => Math.Pow(c, 1 / temperature)).ToArray();
@@ -38,7 +38,7 @@ public class VisitSamplingTests
     }
 
     [Fact]
-    public void VerySmallTemperatureDoesNotOverflow()
+    public void Very_small_temperature_does_not_overflow()
     {
         var state = SearchRandom.StreamState(2, 0);
         Assert.Equal(1, VisitSampling.Choose([49, 50, 1], 0.001f, ref state));

@@ -28,7 +28,7 @@ public class SegmentBuilderTests
     }
 
     [Fact]
-    public void EachPositionBelongsToOneSegmentAndPaddingReachesAcross()
+    public void Each_position_belongs_to_one_segment_and_padding_reaches_across()
     {
         var options = new SegmentOptions { Length = 4, UnrollSteps = 2, TdSteps = 3 };
         var segments = Play(options, 11, EpisodeEnd.Terminated);
@@ -66,7 +66,7 @@ public class SegmentBuilderTests
     }
 
     [Fact]
-    public void FullSegmentsAreEmittedAsSoonAsTheirPaddingIsKnown()
+    public void Full_segments_are_emitted_as_soon_as_their_padding_is_known()
     {
         var options = new SegmentOptions { Length = 3, UnrollSteps = 1, TdSteps = 1 };
         var builder = new SegmentBuilder(options, ObservationEncoding.Float32, 2, 2, () => 0);
@@ -83,7 +83,7 @@ public class SegmentBuilderTests
     }
 
     [Fact]
-    public void HistoryFramesRepeatTheFirstObservationAndThenFollowTheEpisode()
+    public void History_frames_repeat_the_first_observation_and_then_follow_the_episode()
     {
         var options = new SegmentOptions { Length = 2, UnrollSteps = 1, TdSteps = 1, HistoryFrames = 3 };
         var segments = Play(options, 7, EpisodeEnd.Truncated, actionCount: 2);
@@ -97,7 +97,7 @@ public class SegmentBuilderTests
     }
 
     [Fact]
-    public void LongEpisodesKeepOnlyAWindow()
+    public void Long_episodes_keep_only_a_window()
     {
         var options = new SegmentOptions { Length = 5, UnrollSteps = 2, TdSteps = 2 };
         var segments = Play(options, 1003, EpisodeEnd.Terminated);
@@ -108,7 +108,7 @@ public class SegmentBuilderTests
     }
 
     [Fact]
-    public void MisuseIsReported()
+    public void Misuse_is_reported()
     {
         var builder = new SegmentBuilder(SegmentOptions.Default, ObservationEncoding.Bits, 2, 2, () => 0);
         Assert.Throws<InvalidOperationException>(() => builder.Append(0, 0, 0, [1f, 0f], [0f, 1f]));

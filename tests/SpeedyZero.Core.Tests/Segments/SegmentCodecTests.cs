@@ -55,7 +55,7 @@ public class SegmentCodecTests
     }
 
     [Fact]
-    public void RoundTripsAnySegment()
+    public void Round_trips_any_segment()
     {
         var shapes =
             from encoding in Gen.Choose(0, 2)
@@ -80,7 +80,7 @@ public class SegmentCodecTests
     [InlineData(ObservationEncoding.Bits, 10 * 10 * 4, 50)]
     [InlineData(ObservationEncoding.Bytes, 96, 96)]
     [InlineData(ObservationEncoding.Float32, 4, 16)]
-    public void ObservationsRoundTripAndBitsAreCompact(ObservationEncoding encoding, int size, int expectedBytes)
+    public void Observations_round_trip_and_bits_are_compact(ObservationEncoding encoding, int size, int expectedBytes)
     {
         var random = new Random(size);
         var observation = Enumerable.Range(0, size).Select(_ => encoding switch
@@ -98,7 +98,7 @@ public class SegmentCodecTests
     }
 
     [Fact]
-    public void EveryTruncationIsIncomplete()
+    public void Every_truncation_is_incomplete()
     {
         var bytes = SegmentCodec.Encode(Sample(ObservationEncoding.Bits, 20, 3, 1, 6, EpisodeEnd.Terminated, 1));
         for (var length = 0; length < bytes.Length; length++)
@@ -120,7 +120,7 @@ public class SegmentCodecTests
     [InlineData(20, (byte)0, 20)]     // action count 0 (low byte of 3)
     [InlineData(31, (byte)0x7F, 28)]  // positions huge
     [InlineData(35, (byte)0x7F, 32)]  // transitions huge
-    public void MalformedHeadersNameTheirOffset(int index, byte value, int expectedOffset)
+    public void Malformed_headers_name_their_offset(int index, byte value, int expectedOffset)
     {
         var bytes = SegmentCodec.Encode(Sample(ObservationEncoding.Float32, 2, 3, 0, 5, EpisodeEnd.None, 2));
         bytes[index] = value;
@@ -130,7 +130,7 @@ public class SegmentCodecTests
     }
 
     [Fact]
-    public void TrailingBytesAndBadActionsAreMalformed()
+    public void Trailing_bytes_and_bad_actions_are_malformed()
     {
         var segment = Sample(ObservationEncoding.Float32, 2, 3, 0, 5, EpisodeEnd.None, 3);
         var bytes = SegmentCodec.Encode(segment);
@@ -146,7 +146,7 @@ public class SegmentCodecTests
     }
 
     [Fact]
-    public void SegmentsCheckTheirParts()
+    public void Segments_check_their_parts()
     {
         Assert.Throws<ArgumentException>(() => new Segment(1, ObservationEncoding.Float32, 2, 2, 0, 1, EpisodeEnd.None,
             new byte[8 * 2], [0, 1], [0f, 0f], [0f, 0f], new float[3]));

@@ -28,7 +28,7 @@ public class TargetBuilderTests
     }
 
     [Fact]
-    public void TerminalEpisodeStopsTheSumAndTheBootstrap()
+    public void Terminal_episode_stops_the_sum_and_the_bootstrap()
     {
         var t = Compute(Small, new TrajectoryView(Rewards, Policies, 2, 6, EpisodeEnd.Terminated), start: 2, horizon: 3, [10, 20, 30]);
         // k=0: 3 + 4/2 + 5/4 + 10/8; k=1: 4 + 5/2 + 6/4 (step 6 is terminal); k=2: 5 + 6/2.
@@ -41,7 +41,7 @@ public class TargetBuilderTests
     }
 
     [Fact]
-    public void TruncatedEpisodeBootstrapsFromItsFinalObservation()
+    public void Truncated_episode_bootstraps_from_its_final_observation()
     {
         var t = Compute(Small, new TrajectoryView(Rewards, Policies, 2, 6, EpisodeEnd.Truncated), start: 2, horizon: 3, [10, 20, 30]);
         // k=1: 8 + 20/8; k=2: 8 + 30/4 (the final observation is two steps away).
@@ -50,7 +50,7 @@ public class TargetBuilderTests
     }
 
     [Fact]
-    public void StepsPastTheEndAreMasked()
+    public void Steps_past_the_end_are_masked()
     {
         var t = Compute(Small, new TrajectoryView(Rewards, Policies, 2, 6, EpisodeEnd.Terminated), start: 5, horizon: 3, [10, 20, 30]);
         Assert.Equal([6f, 0f, 0f], t.Values);
@@ -62,7 +62,7 @@ public class TargetBuilderTests
     }
 
     [Fact]
-    public void ValuePrefixRestartsEveryHorizon()
+    public void Value_prefix_restarts_every_horizon()
     {
         var options = Small with { UnrollSteps = 5, ValuePrefixHorizon = 2 };
         float[] rewards = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
@@ -71,7 +71,7 @@ public class TargetBuilderTests
     }
 
     [Fact]
-    public void RewardsAreClippedToTheirSignWhenAsked()
+    public void Rewards_are_clipped_to_their_sign_when_asked()
     {
         var options = Small with { UnrollSteps = 1, ClipRewards = true };
         var t = Compute(options, new TrajectoryView([-3f, 0f, 7f, 0.2f], new float[8], 2, 4, EpisodeEnd.Terminated), start: 0, horizon: 3, [0f, 0f]);
@@ -80,7 +80,7 @@ public class TargetBuilderTests
     }
 
     [Fact]
-    public void MissingPaddingIsAnError()
+    public void Missing_padding_is_an_error()
     {
         var ex = Assert.Throws<InvalidOperationException>(() =>
             Compute(Small, new TrajectoryView(Rewards, Policies, 2, 6, EpisodeEnd.None), start: 3, horizon: 3, [0, 0, 0]));
@@ -96,15 +96,15 @@ public class TargetBuilderTests
     [InlineData(900, 2)]
     [InlineData(1200, 1)]
     [InlineData(50_000, 1)]
-    public void DynamicHorizonShrinksWithAge(long age, int expected) =>
+    public void Dynamic_horizon_shrinks_with_age(long age, int expected) =>
         Assert.Equal(expected, TargetBuilder.Horizon(TargetOptions.Default with { TdSteps = 5 }, age, 1000));
 
     [Fact]
-    public void FixedHorizonIgnoresAge() =>
+    public void Fixed_horizon_ignores_age() =>
         Assert.Equal(5, TargetBuilder.Horizon(TargetOptions.Default with { DynamicHorizon = false }, 10_000, 1000));
 
     [Fact]
-    public void TargetsAcrossASegmentBoundaryMatchTheWholeEpisode()
+    public void Targets_across_a_segment_boundary_match_the_whole_episode()
     {
         // One 23-step episode cut into segments of 4 positions; every position's targets computed
         // from its segment equal those computed from the whole episode.

@@ -1,3 +1,4 @@
+using SpeedyZero.Engine;
 using SpeedyZero.Reporting.Progress;
 using SpeedyZero.Training.Progress;
 
@@ -6,7 +7,7 @@ namespace SpeedyZero.Reporting.Tests.Progress;
 public class ProgressViewTests
 {
     private static ProgressSnapshot Snapshot(EvaluationResult? evaluation) => new(3725, 25_000, 100_000, 2_500, 120, double.NaN, 410, 3.5,
-        24_000, 2, 0, 0, 0, new TrainStepSummary(2_500, 1.25, 0.5, 0.5, 0.2, 0.05, 1, 0.1), evaluation);
+        24_000, 2, 0, 0, 0, new TrainResult(1.25, 0.5, 0.5, 0.2, 0.05, 1, 0.1, 2_500), evaluation);
 
     [Fact]
     public void The_log_line_says_how_far_the_run_got()

@@ -28,7 +28,7 @@ public class LayeredYamlTests
         """;
 
     [Fact]
-    public void LaterLayersWinKeyByKey()
+    public void Later_layers_win_key_by_key()
     {
         var config = new LayeredYaml()
             .AddYaml(Preset, "preset")
@@ -46,7 +46,7 @@ public class LayeredYamlTests
     }
 
     [Fact]
-    public void UnknownKeyIsNamedWithItsSection()
+    public void Unknown_key_is_named_with_its_section()
     {
         var layers = new LayeredYaml().AddYaml(Preset, "preset").AddOverride("learner.batch_sise=3");
 
@@ -57,7 +57,7 @@ public class LayeredYamlTests
     }
 
     [Fact]
-    public void WrongTypeIsNamed()
+    public void Wrong_type_is_named()
     {
         var layers = new LayeredYaml().AddYaml(Preset, "preset").AddOverride("actor.batch_size=many");
 
@@ -70,11 +70,11 @@ public class LayeredYamlTests
     [InlineData("no-equals-sign")]
     [InlineData("=5")]
     [InlineData("a..b=1")]
-    public void MalformedOverrideIsRejected(string assignment) =>
+    public void Malformed_override_is_rejected(string assignment) =>
         Assert.Throws<ConfigException>(() => new LayeredYaml().AddOverride(assignment));
 
     [Fact]
-    public void EffectiveYamlRoundTrips()
+    public void Effective_yaml_round_trips()
     {
         var layers = new LayeredYaml().AddYaml(Preset, "preset").AddOverride("learner.batch_size=32");
 

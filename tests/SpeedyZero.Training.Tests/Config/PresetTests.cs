@@ -6,13 +6,13 @@ namespace SpeedyZero.Training.Tests.Config;
 public class PresetTests
 {
     [Fact]
-    public void PresetsIncludeCartPoleAndEveryMinAtarGame() =>
+    public void Presets_include_CartPole_and_every_MinAtar_game() =>
         Assert.Superset(new HashSet<string> { "cartpole", "breakout", "asterix", "freeway", "seaquest", "space_invaders", "catch" },
             ConfigLoader.Presets.ToHashSet());
 
     [Theory]
     [MemberData(nameof(AllPresets))]
-    public void EveryPresetLoadsValidatesAndRoundTrips(string preset)
+    public void Every_preset_loads_validates_and_round_trips(string preset)
     {
         var config = ConfigLoader.Load(preset, null, new Dictionary<string, string>(), []);
         var setup = new TrainingSetup(config);
@@ -24,7 +24,7 @@ public class PresetTests
     }
 
     [Fact]
-    public void UnknownPresetListsTheKnownOnes()
+    public void Unknown_preset_lists_the_known_ones()
     {
         var error = Assert.Throws<ConfigException>(() => ConfigLoader.Load("pong", null, new Dictionary<string, string>(), []));
         Assert.Contains("cartpole", error.Message);
@@ -35,7 +35,7 @@ public class PresetTests
     [InlineData("freeway")]
     [InlineData("seaquest")]
     [InlineData("space-invaders")]
-    public void MinAtarPresetsShareOneConfigurationAndNameTheirGame(string game)
+    public void MinAtar_presets_share_one_configuration_and_name_their_game(string game)
     {
         var none = new Dictionary<string, string>();
         var config = ConfigLoader.Load(game, null, none, []);
@@ -47,7 +47,7 @@ public class PresetTests
     }
 
     [Fact]
-    public void TheSharedMinAtarFileIsNotAPresetOfItsOwn() =>
+    public void The_shared_MinAtar_file_is_not_a_preset_of_its_own() =>
         Assert.Throws<ConfigException>(() => ConfigLoader.Load("minatar", null, new Dictionary<string, string>(), []));
 
     [Theory]
@@ -64,14 +64,14 @@ public class PresetTests
     [InlineData("model.augment=true", "model.augment")]
     [InlineData("run.threads=2", "'run.threads' was replaced by 'engine.threads'")]
     [InlineData("model.device=cuda", "'model.device' was replaced by 'engine.device'")]
-    public void BadValuesAreNamed(string assignment, string field)
+    public void Bad_values_are_named(string assignment, string field)
     {
         var error = Assert.Throws<ConfigException>(() => new TrainingSetup(ConfigLoader.Load("cartpole", null, new Dictionary<string, string>(), [assignment])));
         Assert.Contains(field, error.Message);
     }
 
     [Fact]
-    public void ZeroGradClipMeansNoClippingAndReachesTheEngine()
+    public void Zero_grad_clip_means_no_clipping_and_reaches_the_engine()
     {
         var setup = new TrainingSetup(ConfigLoader.Load("catch", null, new Dictionary<string, string>(), ["model.grad_clip=0", "engine.threads=3"]));
 

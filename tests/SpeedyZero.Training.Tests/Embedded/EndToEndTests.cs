@@ -8,7 +8,7 @@ public class EndToEndTests
     [Theory]
     [InlineData("cartpole")]
     [InlineData("breakout")]
-    public void EveryRoleWorksInAShortRun(string preset)
+    public void Every_role_works_in_a_short_run(string preset)
     {
         var config = TrainerRuns.Config(preset, [.. TrainerRuns.Tiny, "run.env_steps=400", "learner.checkpoint_every=40", "env.max_episode_steps=100"]);
 
@@ -50,7 +50,7 @@ public class EndToEndTests
     }
 
     [Fact]
-    public void ResumeContinuesFromTheSavedStepWithTheSameConfig()
+    public void Resume_continues_from_the_saved_step_with_the_same_config()
     {
         var config = TrainerRuns.Config("cartpole", [.. TrainerRuns.Tiny, "run.env_steps=300", "learner.checkpoint_every=20"]);
         var (first, folder) = TrainerRuns.Train(config);

@@ -7,7 +7,7 @@ namespace SpeedyZero.Training.Tests.Embedded;
 public class LearningTests
 {
     [Fact]
-    public void WorkingLearnerMastersCatch()
+    public void Working_learner_masters_catch()
     {
         var (summary, _) = TrainerRuns.Train(TrainerRuns.Config("catch", "run.env_steps=2500"));
 
@@ -21,7 +21,7 @@ public class LearningTests
     }
 
     [Fact]
-    public void LearnerThatCannotUpdateDoesNot()
+    public void Learner_that_cannot_update_does_not()
     {
         var (summary, _) = TrainerRuns.Train(TrainerRuns.Config("catch", "run.env_steps=1000", "optimizer.learning_rate=1e-9"));
 

@@ -6,7 +6,7 @@ namespace SpeedyZero.Training.Tests.Run;
 public class CheckpointSwapTests
 {
     [Fact]
-    public void CheckpointLeftOnlyAsOldIsFoundAndMovedBack()
+    public void Checkpoint_left_only_as_old_is_found_and_moved_back()
     {
         var root = Path.Combine(Path.GetTempPath(), $"checkpoint-{Guid.NewGuid():N}");
         var path = Path.Combine(root, "checkpoint");

@@ -5,7 +5,7 @@ namespace SpeedyZero.Training.Tests.Run;
 public class MetricsLogTests
 {
     [Fact]
-    public void LinesRoundTripAndATornLastLineIsIgnored()
+    public void Lines_round_trip_and_a_torn_last_line_is_ignored()
     {
         var path = Path.Combine(Path.GetTempPath(), $"metrics-{Guid.NewGuid():N}.jsonl");
         try
@@ -33,7 +33,7 @@ public class MetricsLogTests
     }
 
     [Fact]
-    public void RecordsWrittenAfterTheCheckpointAResumeStartedFromAreDropped()
+    public void Records_written_after_the_checkpoint_a_resume_started_from_are_dropped()
     {
         var path = Path.Combine(Path.GetTempPath(), $"metrics-{Guid.NewGuid():N}.jsonl");
         try

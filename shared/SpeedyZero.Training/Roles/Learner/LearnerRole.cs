@@ -27,7 +27,7 @@ public sealed class LearnerRole(
     public Action<long, byte[]>? Evaluate { get; init; }
 
     /// <summary>Called after every step with its losses.</summary>
-    public Action<TrainStepSummary>? Stepped { get; init; }
+    public Action<TrainResult>? Stepped { get; init; }
 
     /// <summary>Publishes the current weights as both kinds (start of a run or of a resumed run).</summary>
     public void PublishInitialWeights(byte[]? targetWeights, long targetVersion, CancellationToken cancellationToken)
@@ -87,10 +87,8 @@ public sealed class LearnerRole(
             Blocking.Wait(replay.UpdatePrioritiesAsync(batch.Ids, (float[])priorities.Clone(), cancellationToken));
             var step = result.Step;
             clock.SetLearnerSteps(step);
-            var summary = new TrainStepSummary(step, result.Total, result.Policy, result.Value, result.ValuePrefix, result.Consistency,
-                result.GradNorm, result.LearningRate);
-            stats.RecordTrainStep(summary);
-            Stepped?.Invoke(summary);
+            stats.RecordTrainStep(result);
+            Stepped?.Invoke(result);
 
             if (step % config.SelfplayWeightsEvery == 0)
             {
