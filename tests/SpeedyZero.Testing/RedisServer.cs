@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 
 namespace SpeedyZero.Testing;
 
@@ -87,7 +86,7 @@ public sealed class RedisServer : IAsyncDisposable
         {
             await SendAsync("SHUTDOWN", expectReply: false, TimeSpan.FromSeconds(5));
         }
-        catch (Exception e) when (e is IOException or SocketException or TimeoutException)
+        catch (Exception e) when (e is IOException or TimeoutException)
         {
             // Kill below.
         }
@@ -219,7 +218,7 @@ public sealed class RedisServer : IAsyncDisposable
                     return;
                 }
             }
-            catch (Exception e) when (e is IOException or SocketException or TimeoutException)
+            catch (Exception e) when (e is IOException or TimeoutException)
             {
                 // Not listening yet.
             }
@@ -230,51 +229,49 @@ public sealed class RedisServer : IAsyncDisposable
         throw new TimeoutException($"redis-server on port {Port} did not answer PING within 15 s:\n{OutputTail}");
     }
 
-    // Raw RESP over a fresh socket so the test support does not depend on the client under test.
+    /// <summary>Path of redis-cli (Debian redis-tools); SPEEDYZERO_REDIS_CLI overrides it.</summary>
+    public static readonly string CliPath = Environment.GetEnvironmentVariable("SPEEDYZERO_REDIS_CLI") ?? "/usr/bin/redis-cli";
+
+    // redis-cli rather than the client under test, so the supervision of the server does not
+    // depend on the code the tests exercise. The password travels in REDISCLI_AUTH, not argv.
     private async Task<string> SendAsync(string command, bool expectReply, TimeSpan timeout)
     {
+        if (!File.Exists(CliPath))
+        {
+            throw new InvalidOperationException(
+                $"redis-cli not found at {CliPath}: install the Debian package 'redis-tools' (scripts/deps.sh does) " +
+                "or point SPEEDYZERO_REDIS_CLI at the binary.");
+        }
+
+        var start = new ProcessStartInfo(CliPath)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "-h", Host, "-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), command })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        if (settings.Password is { } password) start.Environment["REDISCLI_AUTH"] = password;
+        using var cli = Process.Start(start)!;
         using var cts = new CancellationTokenSource(timeout);
-        using var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            await socket.ConnectAsync(IPAddress.Loopback, Port, cts.Token);
-            var text = settings.Password is null ? Resp(command) : Resp("AUTH", settings.Password) + Resp(command);
-            await socket.SendAsync(Encoding.ASCII.GetBytes(text), SocketFlags.None, cts.Token);
-            if (!expectReply)
-            {
-                // SHUTDOWN closes the socket; wait for that instead of a reply.
-                var sink = new byte[256];
-                while (await socket.ReceiveAsync(sink, SocketFlags.None, cts.Token) > 0)
-                {
-                }
-
-                return "";
-            }
-
-            var buffer = new byte[256];
-            var received = new StringBuilder();
-            while (!received.ToString().Contains("PONG", StringComparison.Ordinal) && !received.ToString().Contains('-', StringComparison.Ordinal))
-            {
-                var n = await socket.ReceiveAsync(buffer, SocketFlags.None, cts.Token);
-                if (n == 0)
-                {
-                    break;
-                }
-
-                received.Append(Encoding.ASCII.GetString(buffer, 0, n));
-            }
-
-            return received.ToString();
+            var output = cli.StandardOutput.ReadToEndAsync(cts.Token);
+            var errors = cli.StandardError.ReadToEndAsync(cts.Token);
+            await cli.WaitForExitAsync(cts.Token);
+            var text = await output + await errors;
+            if (expectReply && cli.ExitCode != 0) throw new IOException($"redis-cli {command}: exit {cli.ExitCode}: {text.Trim()}");
+            return text;
         }
         catch (OperationCanceledException)
         {
+            cli.Kill(entireProcessTree: true);
             throw new TimeoutException($"redis-server on port {Port} did not answer {command} within {timeout.TotalSeconds} s");
         }
     }
-
-    // RESP arrays, so a password with spaces stays one argument.
-    private static string Resp(params string[] args)
-        => $"*{args.Length}\r\n" + string.Concat(args.Select(a => $"${Encoding.UTF8.GetByteCount(a)}\r\n{a}\r\n"));
 
     private void Remember(string? line)
     {
