@@ -45,7 +45,12 @@ fi
 # The end of the output is what a CI log shows first: the failed tests by name, a crashed or hung
 # test host, then the totals.
 if [ "$status" -ne 0 ]; then
-  grep -E '^\s+Failed [^!]|Test host process crashed|aborted|blame' "$log" | sort -u | head -40 | sed 's/^/tests: /' >&2 || true
+  # Each failed test with the first lines of its error message (the stack trace is left out).
+  awk '
+    /^[[:space:]]+Failed [^!]/ { shown = 0; inside = 1; print; next }
+    inside && /^[[:space:]]+(Passed|Failed|Skipped) |Stack Trace:|^[[:space:]]*$/ { inside = 0 }
+    inside && shown < 30 { print; shown++ }
+    /Test host process crashed|aborted|blame/ { print }' "$log" | head -120 | sed 's/^/tests: /' >&2 || true
 fi
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"
