@@ -136,22 +136,21 @@ public sealed class EfficientZeroModel : IRecurrentModel, IDisposable
     /// One optimiser step on a whole batch (ALGORITHM.md section 2). Writes each sample's new
     /// priority |v_pred(o_0) - z_0| + 1e-6 into <paramref name="priorities"/> ([B]).
     /// </summary>
-    public unsafe TrainResult TrainStep(in TrainBatch batch, Span<float> priorities)
+    public unsafe TrainResult TrainStep(TrainBatch batch, Span<float> priorities)
     {
         var b = batch.BatchSize;
         if (b < 2) throw new ArgumentOutOfRangeException(nameof(batch), b, "a training batch needs at least 2 samples");
-        var k = Unroll;
-        CheckLength(nameof(TrainBatch.Observations), batch.Observations.Length, b, (k + 1) * Shape.ObservationSize);
-        CheckLength(nameof(TrainBatch.Actions), batch.Actions.Length, b, k);
-        CheckLength(nameof(TrainBatch.Masks), batch.Masks.Length, b, k + 1);
-        CheckLength(nameof(TrainBatch.TargetValuePrefix), batch.TargetValuePrefix.Length, b, k);
-        CheckLength(nameof(TrainBatch.TargetValue), batch.TargetValue.Length, b, k + 1);
-        CheckLength(nameof(TrainBatch.TargetPolicy), batch.TargetPolicy.Length, b, (k + 1) * Shape.ActionCount);
-        CheckLength(nameof(TrainBatch.Weights), batch.Weights.Length, b, 1);
+        if (batch.Unroll != Unroll || batch.ObservationSize != Shape.ObservationSize || batch.ActionCount != Shape.ActionCount)
+        {
+            throw new ArgumentException(
+                $"batch of unroll {batch.Unroll}, observation size {batch.ObservationSize}, {batch.ActionCount} actions for a model of " +
+                $"unroll {Unroll}, observation size {Shape.ObservationSize}, {Shape.ActionCount} actions", nameof(batch));
+        }
+
         CheckLength(nameof(priorities), priorities.Length, b, 1);
         NativeTrainResult result;
-        fixed (float* obs = batch.Observations, masks = batch.Masks, vp = batch.TargetValuePrefix)
-        fixed (float* v = batch.TargetValue, policy = batch.TargetPolicy, weights = batch.Weights, prio = priorities)
+        fixed (float* obs = batch.Observations, masks = batch.Masks, vp = batch.TargetValuePrefixes)
+        fixed (float* v = batch.TargetValues, policy = batch.TargetPolicies, weights = batch.Weights, prio = priorities)
         fixed (int* actions = batch.Actions)
         {
             var native = new NativeTrainBatch
@@ -160,9 +159,9 @@ public sealed class EfficientZeroModel : IRecurrentModel, IDisposable
                 Observations = obs, ObservationsLength = batch.Observations.Length,
                 Actions = actions, ActionsLength = batch.Actions.Length,
                 Masks = masks, MasksLength = batch.Masks.Length,
-                TargetValuePrefix = vp, TargetValuePrefixLength = batch.TargetValuePrefix.Length,
-                TargetValue = v, TargetValueLength = batch.TargetValue.Length,
-                TargetPolicy = policy, TargetPolicyLength = batch.TargetPolicy.Length,
+                TargetValuePrefix = vp, TargetValuePrefixLength = batch.TargetValuePrefixes.Length,
+                TargetValue = v, TargetValueLength = batch.TargetValues.Length,
+                TargetPolicy = policy, TargetPolicyLength = batch.TargetPolicies.Length,
                 Weights = weights, WeightsLength = batch.Weights.Length,
             };
             NativeStatus.Check(NativeMethods.ModelTrainStep(handle, &native, &result, prio, priorities.Length), "train step");

@@ -1,8 +1,10 @@
+using SpeedyZero.Engine;
 using System.Runtime.InteropServices;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
 using SpeedyZero.Cluster.Channels;
 using SpeedyZero.Cluster.Channels.Chunking;
+using SpeedyZero.LocalServers;
 using SpeedyZero.Testing;
 using SpeedyZero.Training.Channels;
 using SpeedyZero.Training.Config;
@@ -28,7 +30,7 @@ public class BatchQueueTests
         public JetStreamBatchQueue Queue(TimeSpan? transferTimeout = null) =>
             new(Context, Setup.Config.Learner.BatchSize, Setup.UnrollSteps, Setup.StackedObservationSize, Setup.ActionCount, transferTimeout);
 
-        public TrainingBatch Batch(int seed) => RandomBatch(Setup, seed);
+        public TrainBatch Batch(int seed) => RandomBatch(Setup, seed);
 
         public async ValueTask DisposeAsync()
         {
@@ -53,10 +55,10 @@ public class BatchQueueTests
         return new Fixture { Nats = nats, Redis = redis, Context = context, Setup = new TrainingSetup(config) };
     }
 
-    private static TrainingBatch RandomBatch(TrainingSetup setup, int seed)
+    private static TrainBatch RandomBatch(TrainingSetup setup, int seed)
     {
         var random = new Random(seed);
-        var batch = new TrainingBatch(setup.Config.Learner.BatchSize, setup.UnrollSteps, setup.StackedObservationSize, setup.ActionCount)
+        var batch = new TrainBatch(setup.Config.Learner.BatchSize, setup.UnrollSteps, setup.StackedObservationSize, setup.ActionCount)
         {
             TargetVersion = random.NextInt64(1, 1L << 50),
             FreshPolicies = random.Next(setup.Config.Learner.BatchSize + 1),
@@ -71,7 +73,7 @@ public class BatchQueueTests
         return batch;
     }
 
-    private static void AssertIdentical(TrainingBatch expected, TrainingBatch actual)
+    private static void AssertIdentical(TrainBatch expected, TrainBatch actual)
     {
         Assert.Equal(expected.Ids, actual.Ids);
         Assert.Equal(expected.TargetVersion, actual.TargetVersion);
@@ -87,7 +89,7 @@ public class BatchQueueTests
 
     private static byte[] Bits(float[] values) => MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
 
-    private static async Task<TrainingBatch> TakeAsync(JetStreamBatchQueue queue)
+    private static async Task<TrainBatch> TakeAsync(JetStreamBatchQueue queue)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         return await queue.TakeAsync(timeout.Token);
@@ -147,7 +149,7 @@ public class BatchQueueTests
         await using var f = await StartAsync(capacity: 2);
         var learner = f.Queue();
         var bound = 2L * learner.ChunksPerBatch;
-        var sent = new Dictionary<long, TrainingBatch>();
+        var sent = new Dictionary<long, TrainBatch>();
         var publishers = new List<Task>();
         for (var p = 0; p < 2; p++)
         {
@@ -173,7 +175,7 @@ public class BatchQueueTests
 
         // A slow learner: the backlog fills and publishers wait chunk by chunk.
         await Task.Delay(500);
-        var received = new List<TrainingBatch>();
+        var received = new List<TrainBatch>();
         for (var n = 0; n < 2 * perPublisher; n++)
         {
             received.Add(await TakeAsync(learner));

@@ -1,59 +1,18 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using NATS.Client.Core;
+using SpeedyZero.LocalServers;
 using SpeedyZero.Testing;
 using SpeedyZero.Training.Config;
 
 namespace SpeedyZero.Cluster.Tests;
 
 /// <summary>
-/// Real nats-server and redis-server (missing binaries fail loudly), a tiny CartPole config, role
+/// Real nats-server and redis-server (missing binaries fail loudly), the tiny CartPole config (<see cref="TinyCartPole"/>), role
 /// processes started and restarted by name, a sampler reading their metrics every 300 ms, and a
 /// test subscriber recording every segment id published on the segment subject.
 /// </summary>
 public sealed class LocalCluster : IAsyncDisposable
 {
-    public const string Config = """
-        preset: cartpole
-        run:
-          env_steps: {steps}
-        engine:
-          threads: 1
-        env:
-          parallel: 4
-        search:
-          simulations: 4
-        replay:
-          capacity: 100000
-          segment_length: 20
-          warmup_transitions: 64
-        reanalyze:
-          simulations: 2
-          queue_capacity: 2
-        refresh:
-          batch_size: 32
-        learner:
-          batch_size: 16
-          train_ratio: 0.1
-          selfplay_weights_every: 5
-          target_weights_every: 10
-          checkpoint_every: {checkpoint_every}
-        eval:
-          every: 20
-          episodes: 2
-        model:
-          hidden: 16
-          latent: 16
-          head_hidden: 8
-          lstm_hidden: 8
-          projection_hidden: 16
-          projection_out: 16
-          predictor_hidden: 8
-        metrics:
-          host: 127.0.0.1
-        """;
-
     private readonly Dictionary<string, string> environment;
     private readonly CancellationTokenSource stop = new();
     private readonly List<RoleProcess> all = [];
@@ -95,8 +54,7 @@ public sealed class LocalCluster : IAsyncDisposable
         var directory = Path.Combine(Path.GetTempPath(), "sz-cluster-" + Guid.NewGuid().ToString("N")[..10]);
         System.IO.Directory.CreateDirectory(directory);
         var configPath = Path.Combine(directory, "config.yaml");
-        await File.WriteAllTextAsync(configPath, Config.Replace("{steps}", envSteps.ToString(CultureInfo.InvariantCulture))
-            .Replace("{checkpoint_every}", checkpointEvery.ToString(CultureInfo.InvariantCulture)));
+        await File.WriteAllTextAsync(configPath, TinyCartPole.Config(envSteps, checkpointEvery));
         var environment = new Dictionary<string, string>
         {
             ["SPEEDYZERO__NATS__URL"] = nats.Url,
@@ -171,7 +129,7 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>Starts (or restarts, under the same name) a role process.</summary>
     public RoleProcess Start(string name, params string[] arguments)
     {
-        var process = new RoleProcess(name, [.. arguments, "--config", ConfigPath], environment, FreePort()) { Arguments = arguments };
+        var process = new RoleProcess(name, [.. arguments, "--config", ConfigPath], environment, LocalPorts.Free()) { Arguments = arguments };
         lock (Roles)
         {
             Roles[name] = process;
@@ -229,12 +187,6 @@ public sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

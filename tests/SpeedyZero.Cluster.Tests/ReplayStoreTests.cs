@@ -1,5 +1,6 @@
 using SpeedyZero.Cluster.Replay;
 using SpeedyZero.Core.Replay;
+using SpeedyZero.LocalServers;
 using SpeedyZero.Testing;
 using StackExchange.Redis;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using SpeedyZero.Cluster.Channels;
 using SpeedyZero.Cluster.Replay;
 using SpeedyZero.Core.Segments;
+using SpeedyZero.LocalServers;
 using SpeedyZero.Testing;
 using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Run;
@@ -113,7 +114,7 @@ public class ServerFailureTests
         var environment = settings.Select(s => s.Split('=', 2))
             .ToDictionary(kv => "SPEEDYZERO__" + kv[0].Replace(".", "__", StringComparison.Ordinal).ToUpperInvariant(), kv => kv[1]);
         environment["SPEEDYZERO__PRESET"] = "cartpole";
-        using var replay = new RoleProcess("replay", ["replay"], environment, FreePort());
+        using var replay = new RoleProcess("replay", ["replay"], environment, LocalPorts.Free());
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while ((await replay.ScrapeAsync())?.GetValueOrDefault("speedyzero_ready") != 1)
         {
@@ -141,10 +142,4 @@ public class ServerFailureTests
         Assert.DoesNotContain("OperationCanceled", redisError.GetType().Name, StringComparison.Ordinal);
     }
 
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

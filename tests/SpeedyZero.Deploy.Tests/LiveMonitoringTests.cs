@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SpeedyZero.LocalServers;
+using SpeedyZero.Testing;
 using Xunit.Abstractions;
 
 namespace SpeedyZero.Deploy.Tests;
@@ -25,45 +26,6 @@ public class LiveMonitoringTests(ITestOutputHelper log)
     /// Prometheus scrapes and evaluates every second instead of every 5 s.
     /// </summary>
     private const int TimeScale = 20;
-
-    // A tiny CartPole run that keeps going for far longer than the test (the test stops it).
-    private const string Config = """
-        preset: cartpole
-        engine:
-          threads: 1
-        env:
-          parallel: 4
-        search:
-          simulations: 4
-        replay:
-          capacity: 200000
-          segment_length: 20
-          warmup_transitions: 64
-        reanalyze:
-          simulations: 2
-          queue_capacity: 2
-        refresh:
-          batch_size: 32
-        learner:
-          batch_size: 16
-          train_ratio: 0.1
-          selfplay_weights_every: 50
-          target_weights_every: 100
-          checkpoint_every: 1000000
-        eval:
-          every: 20
-          episodes: 2
-        model:
-          hidden: 16
-          latent: 16
-          head_hidden: 8
-          lstm_hidden: 8
-          projection_hidden: 16
-          projection_out: 16
-          predictor_hidden: 8
-        metrics:
-          host: 127.0.0.1
-        """;
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
@@ -145,7 +107,8 @@ public class LiveMonitoringTests(ITestOutputHelper log)
         File.WriteAllText(rules, ScaleRules(Repo.Read(RuleFile), TimeScale));
         var check = Tool.Run(promtool, ["check", "rules", rules]);
         Assert.True(check.ExitCode == 0, "promtool check rules failed on the scaled rules:\n" + check.Output);
-        File.WriteAllText(Path.Combine(dir, "config.yaml"), Config);
+        // A run that keeps going for far longer than the test (the test stops it).
+        File.WriteAllText(Path.Combine(dir, "config.yaml"), TinyCartPole.Config(selfplayWeightsEvery: 50, targetWeightsEvery: 100));
         // The local scrape configuration (k8s/monitoring/local/prometheus.yml) with 1 s intervals,
         // the scaled rules and this run's own file-SD folder.
         var local = Repo.Read("k8s/monitoring/local/prometheus.yml");
@@ -182,7 +145,7 @@ public class LiveMonitoringTests(ITestOutputHelper log)
             Assert.Equal(7, Directory.GetFiles(targets, "cluster-*.json").Length);
             log.WriteLine($"{clock.Elapsed.TotalSeconds:0}s: cluster ready");
 
-            var port = FreePort();
+            var port = LocalPorts.Free();
             var api = $"http://127.0.0.1:{port}/api/v1";
             prometheus = new Background("prometheus", prometheusBinary,
                 [$"--config.file={Path.Combine(dir, "prometheus.yml")}", $"--web.listen-address=127.0.0.1:{port}",
@@ -314,12 +277,6 @@ public class LiveMonitoringTests(ITestOutputHelper log)
 
     private static string Tail(Background p) => $"--- {p.Name}:\n" + string.Join('\n', p.Lines.TakeLast(25));
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static void Signal(string signal, string target)
     {

@@ -55,7 +55,7 @@ public class BadInputTests
         var error = Assert.Throws<EngineArgumentException>(() => strict.InitialInference(observations, 2, outputs.View()));
         Assert.Contains("observations contain NaN", error.Message);
 
-        var batch = new TestModels.Batch(strict, 4, seed: 1);
+        var batch = TestModels.RandomBatch(strict, 4, seed: 1);
         batch.Observations[3] = float.PositiveInfinity;
         Assert.Throws<EngineArgumentException>(() => batch.Train(strict));
         Assert.Equal(0, strict.Step);
@@ -79,24 +79,16 @@ public class BadInputTests
     }
 
     [Fact]
-    public void Training_batch_with_wrong_target_length_names_the_buffer()
+    public void Training_batch_of_another_shape_is_refused_naming_both_shapes()
     {
         using var model = EfficientZeroModel.Create(TestModels.Vector());
-        var batch = new TestModels.Batch(model, 4, seed: 2);
-        var view = batch.View() with { TargetValue = batch.TargetValue.AsSpan(1) };
+        var batch = new TrainBatch(4, model.Unroll + 1, model.Shape.ObservationSize, model.Shape.ActionCount);
 
-        ArgumentException? error = null;
-        try
-        {
-            model.TrainStep(view, new float[4]);
-        }
-        catch (ArgumentException e)
-        {
-            error = e;
-        }
-
-        Assert.NotNull(error);
-        Assert.Contains("TargetValue holds 15 elements, expected 4 x 4", error.Message);
+        var error = Assert.Throws<ArgumentException>(() => model.TrainStep(batch, new float[4]));
+        Assert.Contains($"batch of unroll {model.Unroll + 1}", error.Message);
+        Assert.Contains($"model of unroll {model.Unroll}", error.Message);
+        var priorities = Assert.Throws<ArgumentException>(() => TestModels.RandomBatch(model, 4, seed: 2).Train(model, new float[3]));
+        Assert.Contains("priorities holds 3 elements, expected 4 x 1", priorities.Message);
         Assert.Equal(0, model.Step);
     }
 }

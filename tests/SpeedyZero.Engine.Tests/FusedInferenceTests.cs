@@ -28,7 +28,7 @@ public class FusedInferenceTests
     {
         using var fused = EfficientZeroModel.Create(TestModels.Family(family));
         using var plain = EfficientZeroModel.Create(TestModels.Family(family) with { FusedInference = false });
-        var batch = new TestModels.Batch(fused, 8, seed: 3);
+        var batch = TestModels.RandomBatch(fused, 8, seed: 3);
         // Trained, so the batch-norm statistics and the zero-initialised heads are no longer trivial.
         for (var i = 0; i < 15; i++) batch.Train(fused);
         plain.ImportWeights(fused.ExportWeights());
@@ -45,7 +45,7 @@ public class FusedInferenceTests
     {
         using var fused = EfficientZeroModel.Create(TestModels.Grid());
         using var plain = EfficientZeroModel.Create(TestModels.Grid() with { FusedInference = false });
-        var batch = new TestModels.Batch(fused, 8, seed: 5);
+        var batch = TestModels.RandomBatch(fused, 8, seed: 5);
         for (var i = 0; i < 5; i++) batch.Train(fused);
         plain.ImportWeights(fused.ExportWeights());
         AssertSameInference(fused, plain, batchSize, seed: 1); // folds the current weights
@@ -58,7 +58,7 @@ public class FusedInferenceTests
 
         // Importing other weights replaces the fold too: bit-identical to the exporter's inference.
         using var other = EfficientZeroModel.Create(TestModels.Grid() with { Seed = 99 });
-        new TestModels.Batch(other, 8, seed: 6).Train(other);
+        TestModels.RandomBatch(other, 8, seed: 6).Train(other);
         fused.ImportWeights(other.ExportWeights());
         Assert.Equal(Run(other, batchSize, seed: 3), Run(fused, batchSize, seed: 3));
     }

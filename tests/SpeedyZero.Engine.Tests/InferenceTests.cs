@@ -37,7 +37,7 @@ public class InferenceTests
     public void Recurrent_inference_depends_on_action_and_lstm_state_and_is_deterministic()
     {
         using var model = EfficientZeroModel.Create(TestModels.Grid());
-        var batch = new TestModels.Batch(model, 4, seed: 9);
+        var batch = TestModels.RandomBatch(model, 4, seed: 9);
         for (var i = 0; i < 20; i++) batch.Train(model);
         var shape = model.Shape;
         var initial = new TestModels.Outputs(shape, 1);
@@ -60,7 +60,7 @@ public class InferenceTests
     public void Batched_inference_equals_item_by_item()
     {
         using var model = EfficientZeroModel.Create(TestModels.Vector());
-        var batch = new TestModels.Batch(model, 4, seed: 6);
+        var batch = TestModels.RandomBatch(model, 4, seed: 6);
         for (var i = 0; i < 10; i++) batch.Train(model);
         var shape = model.Shape;
         var all = new TestModels.Outputs(shape, 4);
@@ -83,7 +83,7 @@ public class InferenceTests
             Optimizer = OptimizerConfig.Default with { LearningRate = 0.01, WarmupSteps = 4, LearningRateDecaySteps = 6, LearningRateDecayRate = 0.5 },
         };
         using var model = EfficientZeroModel.Create(config);
-        var batch = new TestModels.Batch(model, 4, seed: 8);
+        var batch = TestModels.RandomBatch(model, 4, seed: 8);
 
         var rates = Enumerable.Range(0, 13).Select(_ => batch.Train(model).LearningRate).ToArray();
 
@@ -95,14 +95,14 @@ public class InferenceTests
     public void Priorities_are_the_distance_of_predicted_value_to_target()
     {
         using var model = EfficientZeroModel.Create(TestModels.Vector());
-        var batch = new TestModels.Batch(model, 4, seed: 10);
+        var batch = TestModels.RandomBatch(model, 4, seed: 10);
         var priorities = new float[4];
 
         batch.Train(model, priorities);
 
         // A fresh model predicts value 0 at step 0, so the priority is |z_0| + 1e-6.
         var k = model.Unroll;
-        for (var i = 0; i < 4; i++) Assert.Equal(Math.Abs(batch.TargetValue[i * (k + 1)]) + 1e-6, priorities[i], 1e-4);
+        for (var i = 0; i < 4; i++) Assert.Equal(Math.Abs(batch.TargetValues[i * (k + 1)]) + 1e-6, priorities[i], 1e-4);
     }
 
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<float>, IEqualityComparer<double>

@@ -12,7 +12,7 @@ public class OverfitTests(ITestOutputHelper output)
     public void Every_loss_component_falls_by_a_large_factor_on_a_fixed_batch(string family)
     {
         using var model = EfficientZeroModel.Create(TestModels.Family(family));
-        var batch = new TestModels.Batch(model, size: 8, seed: 3);
+        var batch = TestModels.RandomBatch(model, size: 8, seed: 3);
         var floors = Floors(model, batch);
 
         var first = batch.Train(model);
@@ -35,21 +35,21 @@ public class OverfitTests(ITestOutputHelper output)
         Assert.True(after < before / 10, $"{component}: excess loss went {before} -> {after}, expected a 10x fall");
     }
 
-    private static TrainResult Floors(EfficientZeroModel model, TestModels.Batch batch)
+    private static TrainResult Floors(EfficientZeroModel model, TrainBatch batch)
     {
         var k = model.Unroll;
         var a = model.Shape.ActionCount;
         double policy = 0, value = 0, valuePrefix = 0, consistency = 0;
-        var valueHot = new float[batch.TargetValue.Length * ((2 * model.ValueSupport) + 1)];
-        CategoricalSupport.TwoHot(batch.TargetValue, model.ValueSupport, valueHot);
-        var prefixHot = new float[batch.TargetValuePrefix.Length * ((2 * model.ValuePrefixSupport) + 1)];
-        CategoricalSupport.TwoHot(batch.TargetValuePrefix, model.ValuePrefixSupport, prefixHot);
-        for (var i = 0; i < batch.Size; i++)
+        var valueHot = new float[batch.TargetValues.Length * ((2 * model.ValueSupport) + 1)];
+        CategoricalSupport.TwoHot(batch.TargetValues, model.ValueSupport, valueHot);
+        var prefixHot = new float[batch.TargetValuePrefixes.Length * ((2 * model.ValuePrefixSupport) + 1)];
+        CategoricalSupport.TwoHot(batch.TargetValuePrefixes, model.ValuePrefixSupport, prefixHot);
+        for (var i = 0; i < batch.BatchSize; i++)
         for (var step = 0; step <= k; step++)
         {
             var row = (i * (k + 1)) + step;
             var mask = batch.Masks[row];
-            policy += mask * Entropy(batch.TargetPolicy.AsSpan(row * a, a));
+            policy += mask * Entropy(batch.TargetPolicies.AsSpan(row * a, a));
             value += mask * Entropy(valueHot.AsSpan(row * ((2 * model.ValueSupport) + 1), (2 * model.ValueSupport) + 1));
             if (step == 0) continue;
             var prefixRow = (i * k) + step - 1;
@@ -57,7 +57,7 @@ public class OverfitTests(ITestOutputHelper output)
             consistency -= mask;
         }
 
-        var n = batch.Size;
+        var n = batch.BatchSize;
         return new TrainResult(0, policy / n, value / n, valuePrefix / n, consistency / n, 0, 0, 0);
     }
 

@@ -14,31 +14,31 @@ public class RecurrentInferenceTests
         // value target is the group's (3 or 6), whatever the action.
         const float low = 3f, high = 6f;
         using var model = EfficientZeroModel.Create(TestModels.Vector());
-        var batch = new TestModels.Batch(model, size: 32, seed: 11);
+        var batch = TestModels.RandomBatch(model, size: 32, seed: 11);
         var k = model.Unroll;
         var size = model.Shape.ObservationSize;
-        for (var i = 0; i < batch.Size; i++)
+        for (var i = 0; i < batch.BatchSize; i++)
         {
             batch.Observations[i * (k + 1) * size] = i % 2;
-            Array.Fill(batch.TargetValue, i % 2 == 0 ? low : high, i * (k + 1), k + 1);
+            Array.Fill(batch.TargetValues, i % 2 == 0 ? low : high, i * (k + 1), k + 1);
             Array.Fill(batch.Masks, 1f, i * (k + 1), k + 1);
         }
 
         for (var step = 0; step < 600; step++) batch.Train(model);
 
-        var roots = new float[batch.Size * size];
-        var actions = new int[batch.Size];
-        for (var i = 0; i < batch.Size; i++)
+        var roots = new float[batch.BatchSize * size];
+        var actions = new int[batch.BatchSize];
+        for (var i = 0; i < batch.BatchSize; i++)
         {
             batch.Observations.AsSpan(i * (k + 1) * size, size).CopyTo(roots.AsSpan(i * size));
             actions[i] = batch.Actions[i * k];
         }
 
-        var initial = new TestModels.Outputs(model.Shape, batch.Size);
-        model.InitialInference(roots, batch.Size, initial.View());
-        var next = new TestModels.Outputs(model.Shape, batch.Size);
-        model.RecurrentInference(initial.Latent, initial.Hidden, initial.Cell, actions, batch.Size, next.View());
-        for (var i = 0; i < batch.Size; i++)
+        var initial = new TestModels.Outputs(model.Shape, batch.BatchSize);
+        model.InitialInference(roots, batch.BatchSize, initial.View());
+        var next = new TestModels.Outputs(model.Shape, batch.BatchSize);
+        model.RecurrentInference(initial.Latent, initial.Hidden, initial.Cell, actions, batch.BatchSize, next.View());
+        for (var i = 0; i < batch.BatchSize; i++)
         {
             var target = i % 2 == 0 ? low : high;
             Assert.True(Math.Abs(next.Value[i] - target) < 0.4f, $"sample {i}: one step in, inference predicts {next.Value[i]}, trained towards {target}");

@@ -18,12 +18,12 @@ public class RootInferenceTests
         var config = TestModels.Grid().With(m => m with { ValueHTransform = hTransform, ValueSupport = hTransform ? 10 : 100 });
         var (low, high) = hTransform ? (3f, 6f) : (60f, 62f);
         using var model = EfficientZeroModel.Create(config);
-        var batch = new TestModels.Batch(model, size: 8, seed: 6);
+        var batch = TestModels.RandomBatch(model, size: 8, seed: 6);
         var k = model.Unroll;
         var size = model.Shape.ObservationSize;
-        for (var i = 0; i < batch.Size; i++)
+        for (var i = 0; i < batch.BatchSize; i++)
         {
-            Array.Fill(batch.TargetValue, i % 2 == 0 ? low : high, i * (k + 1), k + 1);
+            Array.Fill(batch.TargetValues, i % 2 == 0 ? low : high, i * (k + 1), k + 1);
             for (var step = 1; step <= k; step++)
             {
                 batch.Observations.AsSpan(i * (k + 1) * size, size).CopyTo(batch.Observations.AsSpan(((i * (k + 1)) + step) * size, size));
@@ -32,11 +32,11 @@ public class RootInferenceTests
 
         for (var step = 0; step < 1500; step++) batch.Train(model);
 
-        var roots = new float[batch.Size * size];
-        for (var i = 0; i < batch.Size; i++) batch.Observations.AsSpan(i * (k + 1) * size, size).CopyTo(roots.AsSpan(i * size));
-        var outputs = new TestModels.Outputs(model.Shape, batch.Size);
-        model.InitialInference(roots, batch.Size, outputs.View());
-        for (var i = 0; i < batch.Size; i++)
+        var roots = new float[batch.BatchSize * size];
+        for (var i = 0; i < batch.BatchSize; i++) batch.Observations.AsSpan(i * (k + 1) * size, size).CopyTo(roots.AsSpan(i * size));
+        var outputs = new TestModels.Outputs(model.Shape, batch.BatchSize);
+        model.InitialInference(roots, batch.BatchSize, outputs.View());
+        for (var i = 0; i < batch.BatchSize; i++)
         {
             var target = i % 2 == 0 ? low : high;
             Assert.True(Math.Abs(outputs.Value[i] - target) < 0.4f, $"sample {i}: inference predicts {outputs.Value[i]}, trained towards {target}");

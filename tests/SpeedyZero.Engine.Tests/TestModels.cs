@@ -37,53 +37,38 @@ internal static class TestModels
     };
 
     /// <summary>Random inputs and targets for one training batch; the last sample ends one step early.</summary>
-    public sealed class Batch
+    public static TrainBatch RandomBatch(EfficientZeroModel model, int size, int seed)
     {
-        public Batch(EfficientZeroModel model, int size, int seed)
+        var random = new Random(seed);
+        var k = model.Unroll;
+        var shape = model.Shape;
+        var batch = new TrainBatch(size, k, shape.ObservationSize, shape.ActionCount);
+        Fill(random, batch.Observations, 0, 1);
+        for (var i = 0; i < batch.Actions.Length; i++) batch.Actions[i] = random.Next(shape.ActionCount);
+        Array.Fill(batch.Masks, 1f);
+        batch.Masks[^1] = 0;
+        Fill(random, batch.TargetValuePrefixes, -3, 3);
+        Fill(random, batch.TargetValues, -5, 5);
+        for (var row = 0; row < size * (k + 1); row++)
         {
-            var random = new Random(seed);
-            var k = model.Unroll;
-            var shape = model.Shape;
-            Size = size;
-            Observations = Floats(random, size * (k + 1) * shape.ObservationSize, 0, 1);
-            Actions = Enumerable.Range(0, size * k).Select(_ => random.Next(shape.ActionCount)).ToArray();
-            Masks = Enumerable.Repeat(1f, size * (k + 1)).ToArray();
-            Masks[(size * (k + 1)) - 1] = 0;
-            TargetValuePrefix = Floats(random, size * k, -3, 3);
-            TargetValue = Floats(random, size * (k + 1), -5, 5);
-            TargetPolicy = new float[size * (k + 1) * shape.ActionCount];
-            for (var row = 0; row < size * (k + 1); row++)
-            {
-                var span = TargetPolicy.AsSpan(row * shape.ActionCount, shape.ActionCount);
-                for (var a = 0; a < span.Length; a++) span[a] = (float)Math.Pow(random.NextDouble(), 3);
-                var sum = 0f;
-                foreach (var p in span) sum += p;
-                for (var a = 0; a < span.Length; a++) span[a] /= sum;
-            }
-
-            Weights = Floats(random, size, 0.5f, 1);
+            var span = batch.TargetPolicies.AsSpan(row * shape.ActionCount, shape.ActionCount);
+            for (var a = 0; a < span.Length; a++) span[a] = (float)Math.Pow(random.NextDouble(), 3);
+            var sum = 0f;
+            foreach (var p in span) sum += p;
+            for (var a = 0; a < span.Length; a++) span[a] /= sum;
         }
 
-        public int Size { get; }
-        public float[] Observations { get; }
-        public int[] Actions { get; }
-        public float[] Masks { get; }
-        public float[] TargetValuePrefix { get; }
-        public float[] TargetValue { get; }
-        public float[] TargetPolicy { get; }
-        public float[] Weights { get; }
+        Fill(random, batch.Weights, 0.5f, 1);
+        return batch;
+    }
 
-        public TrainBatch View() => new()
-        {
-            BatchSize = Size, Observations = Observations, Actions = Actions, Masks = Masks,
-            TargetValuePrefix = TargetValuePrefix, TargetValue = TargetValue, TargetPolicy = TargetPolicy, Weights = Weights,
-        };
+    /// <summary>One train step on <paramref name="batch"/>, priorities into a fresh array unless given.</summary>
+    public static TrainResult Train(this TrainBatch batch, EfficientZeroModel model, float[]? priorities = null) =>
+        model.TrainStep(batch, priorities ?? new float[batch.BatchSize]);
 
-        public TrainResult Train(EfficientZeroModel model, float[]? priorities = null) =>
-            model.TrainStep(View(), priorities ?? new float[Size]);
-
-        private static float[] Floats(Random random, int count, float low, float high) =>
-            Enumerable.Range(0, count).Select(_ => low + ((high - low) * (float)random.NextDouble())).ToArray();
+    private static void Fill(Random random, float[] values, float low, float high)
+    {
+        for (var i = 0; i < values.Length; i++) values[i] = low + ((high - low) * (float)random.NextDouble());
     }
 
     /// <summary>Caller-owned inference buffers for one batch.</summary>

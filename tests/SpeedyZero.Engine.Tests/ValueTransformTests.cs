@@ -10,20 +10,20 @@ public class ValueTransformTests
     {
         // Support 10: with the h-transform it covers values up to h^-1(10) ~ 110; without it, up to 10.
         using var model = EfficientZeroModel.Create(TestModels.Vector().With(m => m with { ValueHTransform = transform }));
-        var batch = new TestModels.Batch(model, size: 8, seed: 5);
-        Array.Fill(batch.TargetValue, 30f);
+        var batch = TestModels.RandomBatch(model, size: 8, seed: 5);
+        Array.Fill(batch.TargetValues, 30f);
         for (var step = 0; step < 300; step++) batch.Train(model);
 
-        var outputs = new TestModels.Outputs(model.Shape, batch.Size);
+        var outputs = new TestModels.Outputs(model.Shape, batch.BatchSize);
         var k = model.Unroll;
-        var first = new float[batch.Size * model.Shape.ObservationSize];
-        for (var i = 0; i < batch.Size; i++)
+        var first = new float[batch.BatchSize * model.Shape.ObservationSize];
+        for (var i = 0; i < batch.BatchSize; i++)
         {
             batch.Observations.AsSpan(i * (k + 1) * model.Shape.ObservationSize, model.Shape.ObservationSize)
                 .CopyTo(first.AsSpan(i * model.Shape.ObservationSize));
         }
 
-        model.InitialInference(first, batch.Size, outputs.View());
+        model.InitialInference(first, batch.BatchSize, outputs.View());
         if (transform)
         {
             Assert.All(outputs.Value, v => Assert.InRange(v, 27f, 33f));

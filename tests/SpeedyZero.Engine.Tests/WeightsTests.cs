@@ -15,7 +15,7 @@ public sealed class WeightsTests : IDisposable
     {
         var config = TestModels.Family(family);
         using var trained = EfficientZeroModel.Create(config);
-        var batch = new TestModels.Batch(trained, 6, seed: 11);
+        var batch = TestModels.RandomBatch(trained, 6, seed: 11);
         for (var i = 0; i < 5; i++) batch.Train(trained); // moves weights and normalisation statistics off their start
         using var fresh = EfficientZeroModel.Create(config with { Seed = 99 });
 
@@ -50,17 +50,17 @@ public sealed class WeightsTests : IDisposable
             Optimizer = TestModels.Adam with { Kind = kind, LearningRate = kind == OptimizerKind.Adam ? 3e-3 : 0.05, WeightDecay = 1e-4, WarmupSteps = 3 },
         };
         using var uninterrupted = EfficientZeroModel.Create(config);
-        var batch = new TestModels.Batch(uninterrupted, 6, seed: 5);
+        var batch = TestModels.RandomBatch(uninterrupted, 6, seed: 5);
         for (var i = 0; i < 3; i++) batch.Train(uninterrupted);
         var path = Path.Combine(folder, "model.ckpt");
         uninterrupted.SaveCheckpoint(path);
-        var expectedPriorities = new float[batch.Size];
+        var expectedPriorities = new float[batch.BatchSize];
         var expected = batch.Train(uninterrupted, expectedPriorities);
 
         using var resumed = EfficientZeroModel.Create(config with { Seed = 1234 });
         resumed.LoadCheckpoint(path);
         Assert.Equal(3, resumed.Step);
-        var priorities = new float[batch.Size];
+        var priorities = new float[batch.BatchSize];
         var actual = batch.Train(resumed, priorities);
 
         Assert.Equal(expected, actual);
@@ -68,10 +68,10 @@ public sealed class WeightsTests : IDisposable
         Assert.Equal(uninterrupted.ExportWeights(), resumed.ExportWeights());
     }
 
-    private static float[] Infer(EfficientZeroModel model, TestModels.Batch batch)
+    private static float[] Infer(EfficientZeroModel model, TrainBatch batch)
     {
         var shape = model.Shape;
-        var n = batch.Size;
+        var n = batch.BatchSize;
         var initial = new TestModels.Outputs(shape, n);
         model.InitialInference(batch.Observations.AsSpan(0, n * shape.ObservationSize), n, initial.View());
         var next = new TestModels.Outputs(shape, n);

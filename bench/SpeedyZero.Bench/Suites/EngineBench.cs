@@ -101,22 +101,17 @@ public sealed class EngineBench : IBenchSuite
         var shape = model.Shape;
         var k = model.Unroll;
         var random = new Random(42);
-        float[] Floats(int count, float low, float high) =>
-            Enumerable.Range(0, count).Select(_ => low + ((high - low) * (float)random.NextDouble())).ToArray();
-        var observations = Floats(batch * (k + 1) * shape.ObservationSize, 0, 1);
-        var actions = Enumerable.Range(0, batch * k).Select(_ => random.Next(shape.ActionCount)).ToArray();
-        var masks = Enumerable.Repeat(1f, batch * (k + 1)).ToArray();
-        var valuePrefix = Floats(batch * k, -3, 3);
-        var value = Floats(batch * (k + 1), -10, 10);
-        var policy = Enumerable.Repeat(1f / shape.ActionCount, batch * (k + 1) * shape.ActionCount).ToArray();
-        var weights = Floats(batch, 0.5f, 1);
+        var train = new TrainBatch(batch, k, shape.ObservationSize, shape.ActionCount);
+        for (var i = 0; i < train.Observations.Length; i++) train.Observations[i] = (float)random.NextDouble();
+        for (var i = 0; i < train.Actions.Length; i++) train.Actions[i] = random.Next(shape.ActionCount);
+        Array.Fill(train.Masks, 1f);
+        for (var i = 0; i < train.TargetValuePrefixes.Length; i++) train.TargetValuePrefixes[i] = -3 + (6 * (float)random.NextDouble());
+        for (var i = 0; i < train.TargetValues.Length; i++) train.TargetValues[i] = -10 + (20 * (float)random.NextDouble());
+        Array.Fill(train.TargetPolicies, 1f / shape.ActionCount);
+        for (var i = 0; i < train.Weights.Length; i++) train.Weights[i] = 0.5f + (0.5f * (float)random.NextDouble());
         var priorities = new float[batch];
 
-        var seconds = Measure.SecondsPerCall(() => model.TrainStep(new TrainBatch
-        {
-            BatchSize = batch, Observations = observations, Actions = actions, Masks = masks, TargetValuePrefix = valuePrefix,
-            TargetValue = value, TargetPolicy = policy, Weights = weights,
-        }, priorities), budgetSeconds: 8, warmupCalls: 2);
+        var seconds = Measure.SecondsPerCall(() => model.TrainStep(train, priorities), budgetSeconds: 8, warmupCalls: 2);
         report.Add("train step b=256 K=5", seconds * 1e3, "ms/step", $"x{PyTorchTrainMs / (seconds * 1e3):F2} vs {PyTorchTrainMs} ms ({ReferenceNote})");
     }
 

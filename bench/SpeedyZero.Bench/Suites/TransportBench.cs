@@ -5,6 +5,7 @@ using NATS.Client.Core;
 using NATS.Client.JetStream;
 using NATS.Client.JetStream.Models;
 using SpeedyZero.Bench.Servers;
+using SpeedyZero.LocalServers;
 using StackExchange.Redis;
 
 namespace SpeedyZero.Bench.Suites;
@@ -42,8 +43,8 @@ public sealed class TransportBench : IBenchSuite
 
     public async Task RunAsync(BenchReport report, CancellationToken cancellationToken)
     {
-        await using var natsServer = await NatsServerProcess.StartAsync(cancellationToken);
-        await using var redisServer = await RedisServerProcess.StartAsync(cancellationToken);
+        await using var natsServer = await NatsServer.StartAsync(cancellationToken: cancellationToken);
+        await using var redisServer = await RedisServer.StartAsync(cancellationToken: cancellationToken);
         await using var nats = new NatsConnection(new NatsOpts { Url = natsServer.Url, Name = "sz-bench" });
         await nats.ConnectAsync();
         var maxPayload = nats.ServerInfo?.MaxPayload ?? throw new InvalidOperationException("nats-server sent no INFO");

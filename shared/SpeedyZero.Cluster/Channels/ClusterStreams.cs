@@ -66,7 +66,7 @@ public static class ClusterStreams
             DifficultyRamping = env.DifficultyRamping,
             MaxEpisodeSteps = env.MaxEpisodeSteps,
         });
-        var length = TrainingBatchMessage.MaxEncodedLength(config.Learner.BatchSize, config.Algorithm.UnrollSteps,
+        var length = TrainBatchMessage.MaxEncodedLength(config.Learner.BatchSize, config.Algorithm.UnrollSteps,
             probe.ObservationShape.Size * env.FrameStack, probe.ActionCount);
         return BatchChunks(length, maxPayload);
     }

@@ -1,3 +1,4 @@
+using SpeedyZero.Engine;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
@@ -10,7 +11,7 @@ using SpeedyZero.Training.Channels;
 namespace SpeedyZero.Cluster.Channels;
 
 /// <summary>
-/// Reanalyzers to learner over the batch work-queue stream, as <see cref="TrainingBatchMessage"/>s.
+/// Reanalyzers to learner over the batch work-queue stream, as <see cref="TrainBatchMessage"/>s.
 /// The stream holds at most reanalyze.queue_capacity batches and refuses more (discard new), so a
 /// publisher waits and retries while it is full: targets are never computed far ahead of their
 /// use. A batch that fits under the server's max_payload is one message; a larger one is a
@@ -48,7 +49,7 @@ public sealed class JetStreamBatchQueue : IBatchQueue, IAsyncDisposable
         this.unroll = unroll;
         this.observationSize = observationSize;
         this.actionCount = actionCount;
-        maxEncodedLength = TrainingBatchMessage.MaxEncodedLength(batchSize, unroll, observationSize, actionCount);
+        maxEncodedLength = TrainBatchMessage.MaxEncodedLength(batchSize, unroll, observationSize, actionCount);
         redeliveries = context.Metrics.CreateCounter("speedyzero_jetstream_redeliveries_total",
                 "JetStream messages received with a delivery count above 1.", ["stream", "consumer"])
             .WithLabels(context.Names.BatchStream, ClusterNames.LearnerConsumer);
@@ -87,10 +88,10 @@ public sealed class JetStreamBatchQueue : IBatchQueue, IAsyncDisposable
         }
     }
 
-    public async ValueTask PublishAsync(TrainingBatch batch, CancellationToken cancellationToken)
+    public async ValueTask PublishAsync(TrainBatch batch, CancellationToken cancellationToken)
     {
         var id = Interlocked.Increment(ref sequence);
-        var data = Wire.Encode(TrainingBatchMessage.From(batch, id));
+        var data = Wire.Encode(TrainBatchMessage.From(batch, id));
         var transferId = $"{producer}-{id}";
         var chunkSize = ChunkSplitter.ChunkSizeFor(context.MaxPayload);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -112,7 +113,7 @@ public sealed class JetStreamBatchQueue : IBatchQueue, IAsyncDisposable
         FullWaitSeconds += System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
     }
 
-    public async ValueTask<TrainingBatch> TakeAsync(CancellationToken cancellationToken)
+    public async ValueTask<TrainBatch> TakeAsync(CancellationToken cancellationToken)
     {
         var subject = context.Names.BatchSubject;
         context.DecodeErrors.Track(subject);
@@ -155,8 +156,8 @@ public sealed class JetStreamBatchQueue : IBatchQueue, IAsyncDisposable
 
             try
             {
-                var batch = new TrainingBatch(batchSize, unroll, observationSize, actionCount);
-                Wire.Decode<TrainingBatchMessage>(payload).CopyTo(batch);
+                var batch = new TrainBatch(batchSize, unroll, observationSize, actionCount);
+                Wire.Decode<TrainBatchMessage>(payload).CopyTo(batch);
                 return batch;
             }
             catch (FormatException e)

@@ -1,3 +1,4 @@
+using SpeedyZero.Engine;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -274,9 +275,9 @@ public static class LearnerRunner
 
         public int Count => inner.Count;
 
-        public ValueTask PublishAsync(TrainingBatch batch, CancellationToken cancellationToken) => inner.PublishAsync(batch, cancellationToken);
+        public ValueTask PublishAsync(TrainBatch batch, CancellationToken cancellationToken) => inner.PublishAsync(batch, cancellationToken);
 
-        public async ValueTask<TrainingBatch> TakeAsync(CancellationToken cancellationToken)
+        public async ValueTask<TrainBatch> TakeAsync(CancellationToken cancellationToken)
         {
             var batch = await inner.TakeAsync(cancellationToken);
             Interlocked.Exchange(ref takenAt, Stopwatch.GetTimestamp());

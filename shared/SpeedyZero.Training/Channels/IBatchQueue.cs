@@ -1,3 +1,5 @@
+using SpeedyZero.Engine;
+
 namespace SpeedyZero.Training.Channels;
 
 /// <summary>
@@ -6,9 +8,9 @@ namespace SpeedyZero.Training.Channels;
 /// </summary>
 public interface IBatchQueue
 {
-    ValueTask PublishAsync(TrainingBatch batch, CancellationToken cancellationToken);
+    ValueTask PublishAsync(TrainBatch batch, CancellationToken cancellationToken);
 
-    ValueTask<TrainingBatch> TakeAsync(CancellationToken cancellationToken);
+    ValueTask<TrainBatch> TakeAsync(CancellationToken cancellationToken);
 
     /// <summary>Batches waiting.</summary>
     int Count { get; }

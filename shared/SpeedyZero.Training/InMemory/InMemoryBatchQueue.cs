@@ -1,3 +1,4 @@
+using SpeedyZero.Engine;
 using System.Threading.Channels;
 using SpeedyZero.Training.Channels;
 
@@ -6,13 +7,13 @@ namespace SpeedyZero.Training.InMemory;
 /// <summary>Training batches through a bounded in-process queue.</summary>
 public sealed class InMemoryBatchQueue(int capacity) : IBatchQueue
 {
-    private readonly Channel<TrainingBatch> channel = Channel.CreateBounded<TrainingBatch>(
+    private readonly Channel<TrainBatch> channel = Channel.CreateBounded<TrainBatch>(
         new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.Wait });
 
-    public ValueTask PublishAsync(TrainingBatch batch, CancellationToken cancellationToken) =>
+    public ValueTask PublishAsync(TrainBatch batch, CancellationToken cancellationToken) =>
         channel.Writer.WriteAsync(batch, cancellationToken);
 
-    public ValueTask<TrainingBatch> TakeAsync(CancellationToken cancellationToken) =>
+    public ValueTask<TrainBatch> TakeAsync(CancellationToken cancellationToken) =>
         channel.Reader.ReadAsync(cancellationToken);
 
     public int Count => channel.Reader.Count;

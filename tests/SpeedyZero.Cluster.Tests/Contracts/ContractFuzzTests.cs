@@ -18,7 +18,7 @@ public class ContractFuzzTests(ITestOutputHelper output)
     private static readonly Dictionary<string, (IWireContract Valid, Func<ReadOnlyMemory<byte>, IWireContract> Decode)> Contracts = new()
     {
         [nameof(SegmentMessage)] = (ContractSamples.Segment(), b => Wire.Decode<SegmentMessage>(b)),
-        [nameof(TrainingBatchMessage)] = (ContractSamples.Batch(), b => Wire.Decode<TrainingBatchMessage>(b)),
+        [nameof(TrainBatchMessage)] = (ContractSamples.Batch(), b => Wire.Decode<TrainBatchMessage>(b)),
         [nameof(SampleRequest)] = (ContractSamples.SampleRequest(), b => Wire.Decode<SampleRequest>(b)),
         [nameof(SampleReply)] = (ContractSamples.SampleReply(), b => Wire.Decode<SampleReply>(b)),
         [nameof(StatusRequest)] = (ContractSamples.StatusRequest(), b => Wire.Decode<StatusRequest>(b)),

@@ -1,5 +1,6 @@
 namespace SpeedyZero.Cluster.Tests.Contracts;
 
+using SpeedyZero.Engine;
 using System.Buffers;
 using MessagePack;
 using SpeedyZero.Cluster.Contracts;
@@ -55,13 +56,13 @@ public class ContractRoundTripTests
     public void A_training_batch_goes_from_batch_to_message_to_bytes_and_back_into_an_equal_batch()
     {
         var original = ContractSamples.DistinctBatch(batchSize: 8, unroll: 5, observationSize: 12, actionCount: 4);
-        var bytes = Wire.Encode(TrainingBatchMessage.From(original, batchId: 4242));
-        var message = Wire.Decode<TrainingBatchMessage>(bytes);
+        var bytes = Wire.Encode(TrainBatchMessage.From(original, batchId: 4242));
+        var message = Wire.Decode<TrainBatchMessage>(bytes);
         Assert.Equal(4242, message.BatchId);
         Assert.Equal(original.TargetVersion, message.TargetWeightsVersion);
         Assert.InRange(message.CreatedAtMs, Wire.NowMs() - 60_000, Wire.NowMs());
 
-        var copy = new TrainingBatch(8, 5, 12, 4);
+        var copy = new TrainBatch(8, 5, 12, 4);
         message.CopyTo(copy);
         Assert.Equal(original.Ids, copy.Ids);
         Assert.Equal(original.Observations, copy.Observations);
@@ -79,7 +80,7 @@ public class ContractRoundTripTests
     public void A_training_batch_is_its_raw_arrays_plus_a_small_header()
     {
         const int b = 64, k = 5, o = 128, a = 18;
-        var bytes = Wire.Encode(TrainingBatchMessage.From(new TrainingBatch(b, k, o, a), 1));
+        var bytes = Wire.Encode(TrainBatchMessage.From(new TrainBatch(b, k, o, a), 1));
         var raw = 8 * b + 4 * (b * (k + 1) * o + b * k + 2 * b * (k + 1) + b * k + b * (k + 1) * a + b);
         Assert.InRange(bytes.Length, raw, raw + 128);
     }
@@ -90,12 +91,12 @@ public class ContractRoundTripTests
     [InlineData(256, 5, 512, 18)]
     public void MaxEncodedLength_bounds_every_batch_of_that_shape_even_with_the_longest_integers(int b, int k, int o, int a)
     {
-        var bound = TrainingBatchMessage.MaxEncodedLength(b, k, o, a);
-        var batch = new TrainingBatch(b, k, o, a) { TargetVersion = long.MinValue, FreshPolicies = b };
+        var bound = TrainBatchMessage.MaxEncodedLength(b, k, o, a);
+        var batch = new TrainBatch(b, k, o, a) { TargetVersion = long.MinValue, FreshPolicies = b };
         batch.Ids.AsSpan().Fill(long.MinValue);
-        var longest = TrainingBatchMessage.From(batch, long.MinValue) with { CreatedAtMs = long.MinValue };
+        var longest = TrainBatchMessage.From(batch, long.MinValue) with { CreatedAtMs = long.MinValue };
         Assert.InRange(Wire.Encode(longest).Length, 0, bound);
-        Assert.InRange(Wire.Encode(TrainingBatchMessage.From(new TrainingBatch(b, k, o, a), 0)).Length, bound - 64, bound);
+        Assert.InRange(Wire.Encode(TrainBatchMessage.From(new TrainBatch(b, k, o, a), 0)).Length, bound - 64, bound);
     }
 
     [Fact]
@@ -169,7 +170,7 @@ public class ContractRoundTripTests
         var bytes = Wire.Encode(ContractSamples.Batch());
         var first = new Segment(bytes.AsMemory(0, 17));
         var last = first.Append(bytes.AsMemory(17));
-        var decoded = Wire.Decode<TrainingBatchMessage>(new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length));
+        var decoded = Wire.Decode<TrainBatchMessage>(new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length));
         Assert.Equal(bytes, Wire.Encode(decoded));
     }
 

@@ -1,5 +1,6 @@
 namespace SpeedyZero.Cluster.Tests.Contracts;
 
+using SpeedyZero.Engine;
 using System.Security.Cryptography;
 using SpeedyZero.Cluster.Contracts;
 using SpeedyZero.Core.Replay;
@@ -11,9 +12,9 @@ internal static class ContractSamples
     public const long CreatedAtMs = 1_760_000_123_456;
 
     /// <summary>A batch whose every element differs from every other (across all arrays), so a misplaced copy shows.</summary>
-    public static TrainingBatch DistinctBatch(int batchSize, int unroll, int observationSize, int actionCount)
+    public static TrainBatch DistinctBatch(int batchSize, int unroll, int observationSize, int actionCount)
     {
-        var batch = new TrainingBatch(batchSize, unroll, observationSize, actionCount) { TargetVersion = 9_876_543_210, FreshPolicies = batchSize - 1 };
+        var batch = new TrainBatch(batchSize, unroll, observationSize, actionCount) { TargetVersion = 9_876_543_210, FreshPolicies = batchSize - 1 };
         var next = 1;
         for (var i = 0; i < batch.Ids.Length; i++) batch.Ids[i] = (1L << 40) + next++;
         foreach (var array in new[] { batch.Observations, batch.Masks, batch.TargetValues, batch.TargetValuePrefixes, batch.TargetPolicies, batch.Weights })
@@ -35,8 +36,8 @@ internal static class ContractSamples
         Encoded = Enumerable.Range(0, 40).Select(i => (byte)(i * 7 + 3)).ToArray(),
     };
 
-    public static TrainingBatchMessage Batch(int batchSize = 2, int unroll = 1, int observationSize = 2, int actionCount = 2) =>
-        TrainingBatchMessage.From(DistinctBatch(batchSize, unroll, observationSize, actionCount), 77) with { CreatedAtMs = CreatedAtMs };
+    public static TrainBatchMessage Batch(int batchSize = 2, int unroll = 1, int observationSize = 2, int actionCount = 2) =>
+        TrainBatchMessage.From(DistinctBatch(batchSize, unroll, observationSize, actionCount), 77) with { CreatedAtMs = CreatedAtMs };
 
     public static SampleRequest SampleRequest() => new() { Count = 256, Beta = 0.4 };
 

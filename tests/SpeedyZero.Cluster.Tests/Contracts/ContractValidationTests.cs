@@ -1,5 +1,6 @@
 namespace SpeedyZero.Cluster.Tests.Contracts;
 
+using SpeedyZero.Engine;
 using MessagePack;
 using SpeedyZero.Cluster.Contracts;
 using SpeedyZero.Training.Channels;
@@ -151,15 +152,15 @@ public class ContractValidationTests
     [Fact]
     public void Copying_a_batch_into_one_of_another_shape_names_the_tensor_and_leaves_the_destination_untouched()
     {
-        var message = Wire.Decode<TrainingBatchMessage>(Wire.Encode(ContractSamples.Batch(batchSize: 3, unroll: 2, observationSize: 4, actionCount: 5)));
-        var error = Assert.Throws<FormatException>(() => message.CopyTo(new TrainingBatch(3, 2, 6, 5)));
+        var message = Wire.Decode<TrainBatchMessage>(Wire.Encode(ContractSamples.Batch(batchSize: 3, unroll: 2, observationSize: 4, actionCount: 5)));
+        var error = Assert.Throws<FormatException>(() => message.CopyTo(new TrainBatch(3, 2, 6, 5)));
         Assert.Contains("tensor 'Observations' is Float32 [3,3,4]; expected Float32 [3,3,6]", error.Message);
         Assert.Contains("tensor 'TargetPolicies' is Float32 [3,3,5]; expected Float32 [3,3,4]",
-            Assert.Throws<FormatException>(() => message.CopyTo(new TrainingBatch(3, 2, 4, 4))).Message);
+            Assert.Throws<FormatException>(() => message.CopyTo(new TrainBatch(3, 2, 4, 4))).Message);
         Assert.Contains("tensor 'SampleIds' is Int64 [3]; expected Int64 [4]",
-            Assert.Throws<FormatException>(() => message.CopyTo(new TrainingBatch(4, 2, 4, 5))).Message);
+            Assert.Throws<FormatException>(() => message.CopyTo(new TrainBatch(4, 2, 4, 5))).Message);
 
-        var destination = new TrainingBatch(3, 3, 4, 5);
+        var destination = new TrainBatch(3, 3, 4, 5);
         Assert.Contains("tensor 'Observations'", Assert.Throws<FormatException>(() => message.CopyTo(destination)).Message);
         Assert.All(destination.Ids, id => Assert.Equal(0, id));
         Assert.Equal(0, destination.TargetVersion);
@@ -190,7 +191,7 @@ public class ContractValidationTests
     public void A_message_of_another_contract_or_a_field_of_another_type_is_refused()
     {
         Assert.Throws<FormatException>(() => Wire.Decode<WeightsAnnouncement>(Wire.Encode(ContractSamples.Segment())));
-        Assert.Throws<FormatException>(() => Wire.Decode<TrainingBatchMessage>(Wire.Encode(ContractSamples.Priorities())));
+        Assert.Throws<FormatException>(() => Wire.Decode<TrainBatchMessage>(Wire.Encode(ContractSamples.Priorities())));
 
         // [1, "12", 0.5]: a string where the sample count belongs.
         var error = Assert.Throws<FormatException>(() => Wire.Decode<SampleRequest>(new byte[] { 0x93, 0x01, 0xA2, 0x31, 0x32, 0xCB, 0x3F, 0xE0, 0, 0, 0, 0, 0, 0 }));

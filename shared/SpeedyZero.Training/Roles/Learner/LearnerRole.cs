@@ -61,7 +61,7 @@ public sealed class LearnerRole(
                 continue;
             }
 
-            TrainingBatch batch;
+            TrainBatch batch;
             stats.BeginLearnerWait();
             try
             {
@@ -72,17 +72,7 @@ public sealed class LearnerRole(
                 stats.EndLearnerWait();
             }
 
-            var result = model.TrainStep(new TrainBatch
-            {
-                BatchSize = batch.BatchSize,
-                Observations = batch.Observations,
-                Actions = batch.Actions,
-                Masks = batch.Masks,
-                TargetValuePrefix = batch.TargetValuePrefixes,
-                TargetValue = batch.TargetValues,
-                TargetPolicy = batch.TargetPolicies,
-                Weights = batch.Weights,
-            }, priorities);
+            var result = model.TrainStep(batch, priorities);
 
             Blocking.Wait(replay.UpdatePrioritiesAsync(batch.Ids, (float[])priorities.Clone(), cancellationToken));
             var step = result.Step;

@@ -65,7 +65,7 @@ public sealed class ReanalyzerRole(
                 stats.RecordWeightsInUse(WeightsKind.Target, follower.Version);
             }
 
-            var batch = new TrainingBatch(batchSize, unroll, stackSize, actionCount) { TargetVersion = follower.Version };
+            var batch = new TrainBatch(batchSize, unroll, stackSize, actionCount) { TargetVersion = follower.Version };
             var assembleStarted = Stopwatch.GetTimestamp();
             if (!TryAssemble(model, search, scratch, batch, searchSeed++, cancellationToken))
             {
@@ -80,7 +80,7 @@ public sealed class ReanalyzerRole(
         }
     }
 
-    private bool TryAssemble(EfficientZeroModel model, BatchedSearch search, Scratch scratch, TrainingBatch batch, ulong searchSeed,
+    private bool TryAssemble(EfficientZeroModel model, BatchedSearch search, Scratch scratch, TrainBatch batch, ulong searchSeed,
         CancellationToken cancellationToken)
     {
         var config = setup.Config;

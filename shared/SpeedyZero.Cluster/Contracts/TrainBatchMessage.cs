@@ -1,14 +1,15 @@
+using SpeedyZero.Engine;
 using MessagePack;
 using SpeedyZero.Training.Channels;
 
 namespace SpeedyZero.Cluster.Contracts;
 
 /// <summary>
-/// Reanalyzer to learner on <c>sz.batches</c>: one <see cref="TrainingBatch"/> of B samples unrolled
+/// Reanalyzer to learner on <c>sz.batches</c>: one <see cref="TrainBatch"/> of B samples unrolled
 /// K steps (O = observation size, A = action count), each array one tensor.
 /// </summary>
 [MessagePackObject]
-public sealed record TrainingBatchMessage : IWireContract
+public sealed record TrainBatchMessage : IWireContract
 {
     /// <summary>Schema version (<see cref="Wire.Version"/>).</summary>
     [Key(0)]
@@ -63,11 +64,11 @@ public sealed record TrainingBatchMessage : IWireContract
     public required Tensor Weights { get; init; }
 
     /// <summary>The message carrying <paramref name="batch"/> (its arrays copied), stamped now.</summary>
-    public static TrainingBatchMessage From(TrainingBatch batch, long batchId)
+    public static TrainBatchMessage From(TrainBatch batch, long batchId)
     {
         ArgumentNullException.ThrowIfNull(batch);
         int b = batch.BatchSize, k = batch.Unroll, o = batch.ObservationSize, a = batch.ActionCount;
-        return new TrainingBatchMessage
+        return new TrainBatchMessage
         {
             BatchId = batchId,
             TargetWeightsVersion = batch.TargetVersion,
@@ -90,7 +91,7 @@ public sealed record TrainingBatchMessage : IWireContract
     /// </summary>
     public static int MaxEncodedLength(int batchSize, int unroll, int observationSize, int actionCount)
     {
-        var worst = From(new TrainingBatch(batchSize, unroll, observationSize, actionCount)
+        var worst = From(new TrainBatch(batchSize, unroll, observationSize, actionCount)
         {
             TargetVersion = long.MaxValue,
             FreshPolicies = int.MaxValue,
@@ -103,11 +104,11 @@ public sealed record TrainingBatchMessage : IWireContract
     /// after checking every tensor's dtype and shape against the destination's sizes; a mismatch
     /// throws <see cref="FormatException"/> naming the tensor and leaves the destination untouched.
     /// </summary>
-    public void CopyTo(TrainingBatch destination)
+    public void CopyTo(TrainBatch destination)
     {
         ArgumentNullException.ThrowIfNull(destination);
         int b = destination.BatchSize, k = destination.Unroll, o = destination.ObservationSize, a = destination.ActionCount;
-        const string contract = nameof(TrainingBatchMessage);
+        const string contract = nameof(TrainBatchMessage);
         ContractRules.Expect(SampleIds, contract, nameof(SampleIds), TensorDType.Int64, b);
         ContractRules.Expect(Observations, contract, nameof(Observations), TensorDType.Float32, b, k + 1, o);
         ContractRules.Expect(Actions, contract, nameof(Actions), TensorDType.Int32, b, k);
@@ -131,7 +132,7 @@ public sealed record TrainingBatchMessage : IWireContract
     /// <inheritdoc/>
     public void Validate()
     {
-        const string contract = nameof(TrainingBatchMessage);
+        const string contract = nameof(TrainBatchMessage);
         var b = ContractRules.Shaped(SampleIds, contract, nameof(SampleIds), TensorDType.Int64, 1)[0];
         if (b < 1) throw ContractRules.Broken(contract, $"batch {BatchId} has no samples");
         var k = ContractRules.Shaped(Actions, contract, nameof(Actions), TensorDType.Int32, 2)[1];

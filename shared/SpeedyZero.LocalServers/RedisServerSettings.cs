@@ -1,4 +1,4 @@
-namespace SpeedyZero.Testing;
+namespace SpeedyZero.LocalServers;
 
 /// <summary>How a test's redis-server is started.</summary>
 public sealed record RedisServerSettings
@@ -9,7 +9,7 @@ public sealed record RedisServerSettings
     /// <summary>Sets <c>requirepass</c> when not null.</summary>
     public string? Password { get; init; }
 
-    /// <summary>Turns on the append-only file (fsync every second, flushed on SHUTDOWN).</summary>
+    /// <summary>Turns on the append-only file (fsync on every write).</summary>
     public bool AppendOnly { get; init; }
 
     /// <summary>Adds a TLS port next to the plain one (the plain port stays for readiness probes and SHUTDOWN).</summary>
