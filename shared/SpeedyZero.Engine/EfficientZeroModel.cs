@@ -197,9 +197,6 @@ public sealed class EfficientZeroModel : IRecurrentModel, IDisposable
     public void LoadCheckpoint(string path) =>
         NativeStatus.Check(NativeMethods.ModelLoadCheckpoint(handle, Path.GetFullPath(path)), "load checkpoint");
 
-    /// <summary>Reseeds the model's own generator (augmentation draws).</summary>
-    public void Reseed(ulong seed) => NativeStatus.Check(NativeMethods.ModelSeed(handle, seed), "seed");
-
     /// <summary>Mean seconds per inference call timed by a loop inside the engine (no boundary crossing), on zero inputs.</summary>
     public unsafe double MeasureNativeInference(int batch, bool recurrent, int iterations)
     {

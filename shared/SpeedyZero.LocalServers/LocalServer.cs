@@ -26,8 +26,6 @@ public abstract class LocalServer : IAsyncDisposable
     /// <summary>The server's own temp folder, kept across restarts and deleted on dispose.</summary>
     public string Directory { get; }
 
-    public bool IsRunning => process is { HasExited: false };
-
     /// <summary>The last 40 lines the server printed, for failure messages.</summary>
     public string Output
     {

@@ -349,20 +349,8 @@ public sealed class BatchedSearch : IDisposable
         var epsilon = options.TieEpsilon;
         ref var state = ref random[b];
 
-        // Min-max normalisation as one multiply-add: (q - lo) * scale, clamped to [0, 1]. An
-        // empty range (nothing seen yet) maps everything to 0.
-        var lo = minQ[b];
-        var hi = maxQ[b];
-        float scale;
-        if (hi < lo)
-        {
-            lo = 0f;
-            scale = 0f;
-        }
-        else
-        {
-            scale = 1f / MathF.Max(hi - lo, options.MinMaxFloor);
-        }
+        // Min-max normalisation as one multiply-add: (q - lo) * scale, clamped to [0, 1].
+        var (lo, scale) = MinMaxNormalizer.Affine(minQ[b], maxQ[b], options.MinMaxFloor);
 
         var node = 0;
         var depth = 0;

@@ -13,16 +13,18 @@ public static class MinMaxNormalizer
     /// <inheritdoc cref="EmptyMin"/>
     public const float EmptyMax = float.NegativeInfinity;
 
-    /// <summary><paramref name="q"/> mapped into [0, 1] by the tree's range.</summary>
+    /// <summary>
+    /// The map q -> (q - Lo) * Scale that the search applies (then clamps to [0, 1]): Scale is one
+    /// over the range, or over the floor when the range is narrower; an empty tree gives 0.
+    /// </summary>
+    public static (float Lo, float Scale) Affine(float min, float max, float floor) =>
+        max < min ? (0f, 0f) : (min, 1f / MathF.Max(max - min, floor));
+
+    /// <summary><paramref name="q"/> mapped into [0, 1] by the tree's range, as the search scores it.</summary>
     public static float Normalize(float q, float min, float max, float floor)
     {
-        if (max < min)
-        {
-            return 0f;
-        }
-
-        var range = max - min;
-        var scaled = (q - min) / (range < floor ? floor : range);
+        var (lo, scale) = Affine(min, max, floor);
+        var scaled = (q - lo) * scale;
         return scaled < 0f ? 0f : scaled > 1f ? 1f : scaled;
     }
 }

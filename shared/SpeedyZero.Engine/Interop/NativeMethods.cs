@@ -75,9 +75,6 @@ internal static partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "sz_model_step")]
     public static unsafe partial int ModelStep(ModelHandle model, long* step);
 
-    [LibraryImport(Library, EntryPoint = "sz_model_seed")]
-    public static partial int ModelSeed(ModelHandle model, ulong seed);
-
     [LibraryImport(Library, EntryPoint = "sz_model_export_weights")]
     public static unsafe partial int ModelExportWeights(ModelHandle model, byte** data, long* length);
 

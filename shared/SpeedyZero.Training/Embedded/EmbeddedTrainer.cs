@@ -94,7 +94,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         {
             await foreach (var delivery in segmentsChannel.ReadAllAsync(stop.Token))
             {
-                if (buffer.Add(delivery.Value)) stats.RecordSegmentStored();
+                buffer.Add(delivery.Value);
                 await delivery.AckAsync();
             }
         }, stop.Token);

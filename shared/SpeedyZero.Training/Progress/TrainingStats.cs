@@ -16,7 +16,6 @@ public sealed class TrainingStats
     private long freshPolicies;
     private long refreshedPositions;
     private long refreshSweeps;
-    private long segmentsStored;
     private long selfPlayVersionInUse = -1;
     private long targetVersionInUse = -1;
     private double throttledSeconds;
@@ -36,8 +35,6 @@ public sealed class TrainingStats
     public long RefreshedPositions => Interlocked.Read(ref refreshedPositions);
 
     public long RefreshSweeps => Interlocked.Read(ref refreshSweeps);
-
-    public long SegmentsStored => Interlocked.Read(ref segmentsStored);
 
     public long SelfPlayVersionInUse => Interlocked.Read(ref selfPlayVersionInUse);
 
@@ -104,8 +101,6 @@ public sealed class TrainingStats
         if (sweepCompleted) Interlocked.Increment(ref refreshSweeps);
     }
 
-    public void RecordSegmentStored() => Interlocked.Increment(ref segmentsStored);
-
     public void RecordWeightsInUse(Channels.WeightsKind kind, long version)
     {
         if (kind == Channels.WeightsKind.SelfPlay) Interlocked.Exchange(ref selfPlayVersionInUse, version);
@@ -115,11 +110,6 @@ public sealed class TrainingStats
     public void AddThrottled(double seconds)
     {
         lock (gate) throttledSeconds += seconds;
-    }
-
-    public void AddLearnerWait(double seconds)
-    {
-        lock (gate) learnerWaitSeconds += seconds;
     }
 
     /// <summary>The learner starts waiting for a batch; <see cref="LearnerWaitSeconds"/> grows until <see cref="EndLearnerWait"/>.</summary>

@@ -130,8 +130,6 @@ SZ_EXPORT int32_t sz_model_recurrent_inference(sz_model* model, const float* lat
 SZ_EXPORT int32_t sz_model_train_step(sz_model* model, const sz_train_batch* batch, sz_train_result* result,
                                       float* priorities, int64_t priorities_length);
 SZ_EXPORT int32_t sz_model_step(sz_model* model, int64_t* step);
-/* Reseeds the model's generator (augmentation). */
-SZ_EXPORT int32_t sz_model_seed(sz_model* model, uint64_t seed);
 
 /* Weights (parameters and normalisation statistics) as a versioned byte buffer. The bytes stay
  * valid, owned by the model, until the next export or the model's destruction. */

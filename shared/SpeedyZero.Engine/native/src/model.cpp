@@ -55,7 +55,6 @@ sz_model_shape Model::shape() const {
   return s;
 }
 
-void Model::seed(uint64_t seed) { generator_.set_current_seed(seed); }
 
 void Model::set_training(bool training) {
   if (training == training_) return;

@@ -26,7 +26,6 @@ class Model {
   sz_train_result train_step(const sz_train_batch& batch, float* priorities, int64_t priorities_length);
   int64_t step() const { return step_; }
   const Config& config() const { return config_; }
-  void seed(uint64_t seed);
 
   const std::string& export_weights();
   void import_weights(const uint8_t* data, int64_t length);

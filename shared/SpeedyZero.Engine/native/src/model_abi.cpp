@@ -101,14 +101,6 @@ extern "C" SZ_EXPORT int32_t sz_model_step(sz_model* model, int64_t* step) {
   });
 }
 
-extern "C" SZ_EXPORT int32_t sz_model_seed(sz_model* model, uint64_t seed) {
-  return sz::guarded([&] {
-    auto& m = checked(model);
-    std::lock_guard<std::mutex> lock(m.mutex);
-    m.seed(seed);
-  });
-}
-
 extern "C" SZ_EXPORT int32_t sz_model_export_weights(sz_model* model, const uint8_t** data, int64_t* length) {
   return sz::guarded([&] {
     auto& m = checked(model);
