@@ -121,19 +121,8 @@ public sealed class JetStreamBatchQueue : IBatchQueue, IAsyncDisposable
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            INatsJSMsg<byte[]>? message = null;
-            using (var sweep = new CancellationTokenSource(TimeSpan.FromSeconds(1)))
-            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, sweep.Token))
-            {
-                try
-                {
-                    message = await inbox.Reader.ReadAsync(linked.Token);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    // nothing for a second: sweep stale transfers below
-                }
-            }
+            // A prefetched message is taken without a timer; only an empty inbox waits (up to 1 s).
+            var message = inbox.Reader.TryRead(out var ready) ? ready : await ReadOrSweepAsync(cancellationToken);
 
             assembler.Sweep();
             CountAssemblerLosses(subject);
@@ -173,6 +162,21 @@ public sealed class JetStreamBatchQueue : IBatchQueue, IAsyncDisposable
     /// already here instead of paying a pull request (and, with a fetch per take, a subscription)
     /// per batch. Restarts after a server failure; any other failure ends the takes with it.
     /// </summary>
+    // Waits up to a second for the next message; null when none came, so stale transfers get swept.
+    private async ValueTask<INatsJSMsg<byte[]>?> ReadOrSweepAsync(CancellationToken cancellationToken)
+    {
+        using var sweep = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, sweep.Token);
+        try
+        {
+            return await inbox.Reader.ReadAsync(linked.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     private async Task PumpAsync(CancellationToken cancellationToken)
     {
         try
