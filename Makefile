@@ -53,7 +53,7 @@ IMAGE_VERSION ?= 0.1.0
 BASES ?= public
 IMAGES ?=
 .PHONY: images deploy-check
-deploy-check: deps ## The deploy check alone: manifests against the schemas, the CPU image built and run (make test runs it too)
+deploy-check: deps ## The deploy check alone: manifests against the schemas, the CPU image built and run, the stack played as pods (make test runs it too)
 	scripts/deploy-check.sh
 
 images: ## Build the container images (docker, else buildah; BASES=local without a registry)
