@@ -347,7 +347,7 @@ step_pods() {
   wait_until 120 "actor-pod-0 restarted and ready" restarted actor-pod-0
   wait_until 120 "learner-pod-0 restarted and ready" restarted learner-pod-0
   local resumed
-  resumed="$(podman logs learner-pod-0-speedyzero 2>&1 | grep -o 'Resuming from the checkpoint in [^ ]* at learner step [0-9]*' | tail -1)"
+  resumed="$(podman logs learner-pod-0-speedyzero 2>&1 | grep -o 'Resuming from the checkpoint in [^ ]* at learner step [0-9][0-9]*' | tail -1)"
   [ -n "$resumed" ] || pods_fail "the restarted learner did not resume from its checkpoint"
   wait_until 120 "the restarted learner training past step ${before%.*}" learner_past $(( ${before%.*} + 1 ))
   say "pods: both restarted and ready; the learner resumed at step ${resumed##* } and trains on (step $(learner_step)), $((SECONDS - t0)) s"
