@@ -349,7 +349,7 @@ step_pods() {
   local resumed
   resumed="$(podman logs learner-pod-0-speedyzero 2>&1 | grep -o 'Resuming from the checkpoint in [^ ]* at learner step [0-9][0-9]*' | tail -1)"
   [ -n "$resumed" ] || pods_fail "the restarted learner did not resume from its checkpoint"
-  wait_until 120 "the restarted learner training past step ${before%.*}" learner_past $(( ${before%.*} + 1 ))
+  wait_until 120 "the restarted learner training past its checkpoint (step ${resumed##* })" learner_past $(( ${resumed##* } + 1 ))
   say "pods: both restarted and ready; the learner resumed at step ${resumed##* } and trains on (step $(learner_step)), $((SECONDS - t0)) s"
 
   # The run finishes: the learner, then every role, exit 0 (and stay exited: OnFailure).
