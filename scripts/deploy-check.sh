@@ -323,8 +323,8 @@ step_pods() {
   wait_until 120 "learner step 5" learner_past 5
   t0=$SECONDS
   sample_actor actor-pod-0
-  podman pod stop -t 30 actor-pod-0 >/dev/null || pods_fail "podman pod stop actor-pod-0"
-  podman pod rm actor-pod-0 >/dev/null || pods_fail "podman pod rm actor-pod-0"
+  podman pod stop -t 30 actor-pod-0 >>"$pods_dir/play.log" 2>&1 || pods_fail "podman pod stop actor-pod-0"
+  podman pod rm actor-pod-0 >>"$pods_dir/play.log" 2>&1 || pods_fail "podman pod rm actor-pod-0"
   play "$pods_dir/scaled/actor.yaml"
   wait_until 120 "actor-pod-0 and actor-pod-1 ready after scaling" all_ready actor-pod-0 actor-pod-1
   wait_until 120 "the second actor (actor-pod-1) publishing segments" counter_above actor-pod-1 speedyzero_segments_published_total 0
