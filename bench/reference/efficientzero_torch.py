@@ -12,7 +12,8 @@ Subcommands (each prints one JSON object on stdout):
   check --dir D       loads the engine's weights and inputs written by the bench into D, runs the
                       same inference and train steps, and reports the largest differences
   time                times inference (batch 1, 16, 256; initial and recurrent) and the train step
-                      (batch 256) in the variants a fair PyTorch user would pick
+                      (batch 256) in the variants a fair PyTorch user would pick, and the CPU's
+                      float32 peak through oneDNN and OpenBLAS
 
 The network comes from the engine's config text (--config FILE, as ModelSpec.ToNativeText writes
 it); without it, the bench's reference network (EngineBench.ReferenceNetwork).
@@ -615,6 +616,24 @@ def trace_inference(net, b, channels_last):
     return {"initial": initial, "recurrent": recurrent}
 
 
+def measure_peak():
+    """The CPU's float32 rate with the intra-op threads set, through the kernels libtorch has: oneDNN's
+    inner product (torch.utils.mkldnn) and 3x3 convolution on large operands, OpenBLAS' gemm. GFLOP/s each."""
+    from torch.utils import mkldnn
+    rates = {}
+    with torch.no_grad():
+        for n in (1024, 2048):
+            linear = mkldnn.to_mkldnn(nn.Linear(n, n, bias=False).eval())
+            x = torch.rand(n, n).to_mkldnn()
+            rates[f"oneDNN matmul {n}"] = 2 * n ** 3 / seconds_per_call(lambda: linear(x), 1.0, 3) / 1e9
+        conv = mkldnn.to_mkldnn(nn.Conv2d(256, 256, 3, padding=1, bias=False).eval())
+        x = torch.rand(64, 256, 10, 10).to_mkldnn()
+        rates["oneDNN conv 3x3 256ch b=64 10x10"] = 2 * 64 * 100 * 256 * 256 * 9 / seconds_per_call(lambda: conv(x), 1.0, 3) / 1e9
+        a, b = torch.rand(1024, 1024), torch.rand(1024, 1024)
+        rates["OpenBLAS matmul 1024"] = 2 * 1024 ** 3 / seconds_per_call(lambda: torch.mm(a, b), 1.0, 3) / 1e9
+    return rates
+
+
 INFERENCE_VARIANTS = ("eager", "channels_last", "jit_freeze", "jit_freeze_channels_last")
 TRAIN_VARIANTS = ("eager", "foreach", "foreach_channels_last")
 
@@ -675,7 +694,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2, help="intra-op threads (default 2, the bench's)")
     parser.add_argument("--dir", help="check: the directory the bench wrote")
     parser.add_argument("--budget-scale", type=float, default=1.0, help="time: multiplies every time budget")
-    parser.add_argument("--skip", default="", help="time: comma-separated parts to leave out (inference, train)")
+    parser.add_argument("--skip", default="", help="time: comma-separated parts to leave out (inference, train, peak)")
     parser.add_argument("--variants", default="", help="time: comma-separated variants to time (default: all)")
     args = parser.parse_args()
 
@@ -698,6 +717,8 @@ def main():
         if "train" not in skip:
             figures += time_train(c, 256, args.budget_scale, [v for v in TRAIN_VARIANTS if not chosen or v in chosen])
         out = {"figures": figures}
+        if "peak" not in skip:
+            out["peak"] = measure_peak()
     out["torch"] = torch.__version__
     out["threads"] = torch.get_num_threads()
     out["mkldnn"] = torch.backends.mkldnn.is_available()
