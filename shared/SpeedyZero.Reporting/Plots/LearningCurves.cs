@@ -9,7 +9,7 @@ namespace SpeedyZero.Reporting.Plots;
 /// <summary>
 /// A run's curves.png, drawn from its metrics file: returns against env steps (greedy evaluations,
 /// their spread across episodes, self-play, the random-policy return and the solved target), the
-/// total loss, the loss components and throughput; and <c>speedyzero report --plot</c>'s runs side by side.
+/// total loss, the loss components, throughput and resident memory beside the replay's size; and <c>speedyzero report --plot</c>'s runs side by side.
 /// </summary>
 public static class LearningCurves
 {
@@ -21,7 +21,7 @@ public static class LearningCurves
     public static void Write(RunFolder folder, TrainingConfig config) =>
         Figure.Save(Panels(MetricsLog.Read(folder.MetricsPath), config.Env.Name, config.Eval.SolvedReturn), folder.CurvesPath);
 
-    /// <summary>The four panels of curves.png; a panel without data says so.</summary>
+    /// <summary>The five panels of curves.png; a panel without data says so.</summary>
     public static IReadOnlyList<Plot> Panels(IReadOnlyList<MetricsRecord> records, string title, double? solvedReturn)
     {
         var learner = records.Where(r => r.Kind == "learner").ToList();
@@ -59,7 +59,22 @@ public static class LearningCurves
         }
 
         if (env is null && learned is null) Figure.Message(speed, "no progress records yet");
-        return [returns, total, parts, speed];
+
+        // Once the replay is full, memory should stay flat: a climb past that is a leak, not data.
+        // (A cluster learner records no replay size: its replay lives in another process.)
+        var memory = Figure.Panel("memory", "env steps", "resident memory (MiB)");
+        var resident = Figure.Line(memory, "resident memory (left axis)",
+            Points(progress, "env_steps", "resident_memory_bytes").Select(p => (p.X, p.Y / 1048576.0)), Palette.GetColor(0));
+        var stored = Figure.Line(memory, "replay transitions (right axis)", Points(progress, "env_steps", "replay_transitions").Where(p => p.Y > 0), Palette.GetColor(1));
+        if (stored is not null)
+        {
+            stored.Axes.YAxis = memory.Axes.Right;
+            memory.Axes.Right.Label.Text = "replay transitions";
+            memory.Axes.Right.Label.FontSize = 14;
+        }
+
+        if (resident is null && stored is null) Figure.Message(memory, "no memory records yet");
+        return [returns, total, parts, speed, memory];
     }
 
     /// <summary>Draws several runs into one PNG, one panel each, in the order given.</summary>

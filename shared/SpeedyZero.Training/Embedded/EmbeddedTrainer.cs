@@ -160,7 +160,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         return recorder.Finish(clock.EnvSteps, clock.LearnerSteps, buffer.Status);
     }
 
-    // Samples progress every second, shows it, logs it every few seconds, refreshes the curves.
+    // Samples progress every second, shows it, logs it every few seconds and at the end, refreshes the curves.
     private void Watch(TrainingSetup setup, InMemoryRunClock clock, ReplayBuffer buffer, InMemoryBatchQueue batches,
         TrainingStats stats, RunRecorder recorder, Thread learner, CancellationToken cancellationToken)
     {
@@ -180,7 +180,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
             var snapshot = new ProgressSnapshot(log.Elapsed.TotalSeconds, env, config.Run.EnvSteps, learnerSteps,
                 stats.Episodes, stats.RecentReturn, (env - previous.Env) / dt, (learnerSteps - previous.Learner) / dt,
                 buffer.Status.Transitions, batches.Count, stats.ThrottledSeconds, stats.LearnerWaitSeconds,
-                stats.RefreshedPositions, stats.LastTrainStep, stats.Evaluations.LastOrDefault());
+                stats.RefreshedPositions, stats.LastTrainStep, stats.Evaluations.LastOrDefault(), ProgressSnapshot.ResidentMemoryNow());
             if (now - previous.Time >= 4) previous = (now, env, learnerSteps);
             return snapshot;
         }
@@ -214,5 +214,8 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         {
             Loop(_ => { });
         }
+
+        // The last reading, so that even a run shorter than the log interval has one.
+        log.Write("progress", Sample().AsMetrics());
     }
 }

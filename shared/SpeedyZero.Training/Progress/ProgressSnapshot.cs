@@ -18,8 +18,12 @@ public sealed record ProgressSnapshot(
     double LearnerWaitSeconds,
     long RefreshedPositions,
     TrainResult? Losses,
-    EvaluationResult? LastEvaluation)
+    EvaluationResult? LastEvaluation,
+    long ResidentMemoryBytes)
 {
+    /// <summary>This process's resident set size now (what the kernel's OOM killer weighs).</summary>
+    public static long ResidentMemoryNow() => Environment.WorkingSet;
+
     public IEnumerable<KeyValuePair<string, double>> AsMetrics() =>
     [
         new("env_steps", EnvSteps),
@@ -33,5 +37,6 @@ public sealed record ProgressSnapshot(
         new("actor_throttled_s", ThrottledSeconds),
         new("learner_wait_s", LearnerWaitSeconds),
         new("refreshed_positions", RefreshedPositions),
+        new("resident_memory_bytes", ResidentMemoryBytes),
     ];
 }

@@ -16,10 +16,10 @@ public class LearningCurvesTests
         "{\"time_s\":0.1,\"kind\":\"baseline\",\"episodes\":200,\"return_mean\":22.5,\"return_std\":11}",
         "{\"time_s\":5,\"kind\":\"progress\",\"env_steps\":400,\"learner_steps\":0,\"recent_return\":\"NaN\",\"env_steps_per_s\":80,\"learner_steps_per_s\":0}",
         "{\"time_s\":10,\"kind\":\"learner\",\"learner_steps\":10,\"env_steps\":800,\"loss_total\":3.5,\"loss_policy\":1.1,\"loss_value\":1.4,\"loss_value_prefix\":0.7,\"loss_consistency\":-0.3}",
-        "{\"time_s\":11,\"kind\":\"progress\",\"env_steps\":900,\"learner_steps\":12,\"recent_return\":25,\"env_steps_per_s\":90,\"learner_steps_per_s\":2}",
+        "{\"time_s\":11,\"kind\":\"progress\",\"env_steps\":900,\"learner_steps\":12,\"recent_return\":25,\"env_steps_per_s\":90,\"learner_steps_per_s\":2,\"replay_transitions\":900,\"resident_memory_bytes\":209715200}",
         "{\"time_s\":12,\"kind\":\"eval\",\"learner_steps\":10,\"env_steps\":900,\"return_mean\":40,\"return_std\":12,\"episodes\":20}",
         "{\"time_s\":20,\"kind\":\"learner\",\"learner_steps\":20,\"env_steps\":1600,\"loss_total\":2.5,\"loss_policy\":0.9,\"loss_value\":1.0,\"loss_value_prefix\":0.5,\"loss_consistency\":-0.2}",
-        "{\"time_s\":21,\"kind\":\"progress\",\"env_steps\":1700,\"learner_steps\":22,\"recent_return\":60,\"env_steps_per_s\":85,\"learner_steps_per_s\":2.5}",
+        "{\"time_s\":21,\"kind\":\"progress\",\"env_steps\":1700,\"learner_steps\":22,\"recent_return\":60,\"env_steps_per_s\":85,\"learner_steps_per_s\":2.5,\"replay_transitions\":0,\"resident_memory_bytes\":220200960}",
         "{\"time_s\":22,\"kind\":\"eval\",\"learner_steps\":20,\"env_steps\":1700,\"return_mean\":120,\"return_std\":30,\"episodes\":20}",
     ];
 
@@ -43,8 +43,8 @@ public class LearningCurvesTests
 
         LearningCurves.Write(folder, config);
 
-        AssertPng(folder.CurvesPath, Figure.Size(4));
-        Assert.Equal((1600, 1000), Figure.Size(4));
+        AssertPng(folder.CurvesPath, Figure.Size(5));
+        Assert.Equal((1600, 1500), Figure.Size(5));
         Assert.False(File.Exists(folder.CurvesPath + ".tmp"), "the temporary file was renamed");
     }
 
@@ -53,7 +53,7 @@ public class LearningCurvesTests
     {
         var panels = LearningCurves.Panels(Records(Metrics), "CartPole-v1", solvedReturn: 475);
 
-        Assert.Equal(["CartPole-v1: return", "loss (total)", "loss components", "throughput"], panels.Select(Title));
+        Assert.Equal(["CartPole-v1: return", "loss (total)", "loss components", "throughput", "memory"], panels.Select(Title));
         var returns = panels[0];
         Assert.Equal(["± 1 std across episodes", "greedy eval (mean)", "self-play (mean of last 20)", "random policy 22.5", "target 475"], Legend(returns));
         var band = Assert.Single(returns.GetPlottables<FillY>());
@@ -91,6 +91,20 @@ public class LearningCurvesTests
     }
 
     [Fact]
+    public void The_memory_panel_shows_resident_memory_in_MiB_beside_the_replay_size()
+    {
+        var memory = LearningCurves.Panels(Records(Metrics), "CartPole-v1", solvedReturn: 475)[4];
+
+        Assert.Equal(["resident memory (left axis)", "replay transitions (right axis)"], Legend(memory));
+        var resident = memory.GetPlottables<Scatter>().Single(s => s.LegendText.StartsWith("resident"));
+        Assert.Equal([new Coordinates(900, 200), new Coordinates(1700, 210)], resident.Data.GetScatterPoints());
+        // A replay size of 0 (a cluster learner's, which cannot see the replay) is not drawn.
+        var replay = memory.GetPlottables<Scatter>().Single(s => s.LegendText.StartsWith("replay"));
+        Assert.Same(memory.Axes.Right, replay.Axes.YAxis);
+        Assert.Equal([new Coordinates(900, 900)], replay.Data.GetScatterPoints());
+    }
+
+    [Fact]
     public void Empty_metrics_give_a_figure_whose_panels_say_what_is_missing()
     {
         var folder = new RunFolder(Directory.CreateTempSubdirectory("speedyzero-tests").FullName);
@@ -99,10 +113,10 @@ public class LearningCurvesTests
         var panels = LearningCurves.Panels(MetricsLog.Read(folder.MetricsPath), "Catch", solvedReturn: null);
 
         Assert.All(panels, panel => Assert.Empty(panel.Legend.GetItems()));
-        Assert.Equal(["no evaluations or episodes yet", "no learner steps yet", "no learner steps yet", "no progress records yet"],
+        Assert.Equal(["no evaluations or episodes yet", "no learner steps yet", "no learner steps yet", "no progress records yet", "no memory records yet"],
             panels.Select(panel => Assert.Single(panel.GetPlottables<Annotation>()).Text));
         LearningCurves.Write(folder, ConfigLoader.Load("catch", null, new Dictionary<string, string>(), []));
-        AssertPng(folder.CurvesPath, Figure.Size(4));
+        AssertPng(folder.CurvesPath, Figure.Size(5));
     }
 
     [Fact]

@@ -40,7 +40,10 @@ public class EndToEndTests
         Assert.True(replay.Index.Priorities.Distinct().Count() > 1, "priorities changed after training");
         Assert.True(File.Exists(folder.CurvesPath) && new FileInfo(folder.CurvesPath).Length > 1000, "curves were drawn");
         Assert.True(Checkpoint.LoadState(folder.CheckpointPath).LearnerSteps == summary.LearnerSteps, "final checkpoint is at the last step");
-        _ = progress;
+        // Progress records carry the process's resident memory (libtorch alone is over 50 MiB).
+        Assert.NotEmpty(progress);
+        Assert.All(progress, r => Assert.InRange(r.Get("resident_memory_bytes")!.Value, 50 << 20, 64L << 30));
+        Assert.Equal(400, progress[^1].Get("env_steps"));
 
         // The best evaluation's weights are kept beside the checkpoint.
         var best = new BestWeights(folder).Best;
