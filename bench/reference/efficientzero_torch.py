@@ -634,8 +634,20 @@ def measure_peak():
     return rates
 
 
+def measure_peak_bf16():
+    """The CPU's bfloat16 rate through oneDNN (the kernels autocast reaches): GFLOP/s each."""
+    rates = {}
+    with torch.no_grad():
+        for n in (1024, 2048):
+            a, b = torch.rand(n, n).bfloat16(), torch.rand(n, n).bfloat16()
+            rates[f"oneDNN bf16 matmul {n}"] = 2 * n ** 3 / seconds_per_call(lambda: torch.mm(a, b), 1.0, 3) / 1e9
+    return rates
+
+
 INFERENCE_VARIANTS = ("eager", "channels_last", "jit_freeze", "jit_freeze_channels_last")
 TRAIN_VARIANTS = ("eager", "foreach", "foreach_channels_last")
+# The engine's engine.train_precision bfloat16 counterpart: CPU autocast to bfloat16 (timed as "train_bf16").
+TRAIN_BF16_VARIANTS = ("foreach_autocast_bf16", "foreach_channels_last_autocast_bf16")
 
 
 def time_inference(c, batches, budget_scale, variants):
@@ -678,12 +690,15 @@ def time_train(c, b, budget_scale, variants):
         batch = random_batch(c, b, torch.Generator().manual_seed(42))
         step = [0]
 
+        bf16 = variant.endswith("autocast_bf16")
+
         def once():
-            train_step(net, optimizer, batch, step[0])
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                train_step(net, optimizer, batch, step[0])
             step[0] += 1
 
         seconds = seconds_per_call(once, 8.0 * budget_scale, 2)
-        figures.append({"call": "train", "batch": b, "variant": variant, "seconds": seconds})
+        figures.append({"call": "train_bf16" if bf16 else "train", "batch": b, "variant": variant, "seconds": seconds})
     return figures
 
 
@@ -694,7 +709,7 @@ def main():
     parser.add_argument("--threads", type=int, default=2, help="intra-op threads (default 2, the bench's)")
     parser.add_argument("--dir", help="check: the directory the bench wrote")
     parser.add_argument("--budget-scale", type=float, default=1.0, help="time: multiplies every time budget")
-    parser.add_argument("--skip", default="", help="time: comma-separated parts to leave out (inference, train, peak)")
+    parser.add_argument("--skip", default="", help="time: comma-separated parts to leave out (inference, train, train_bf16, peak)")
     parser.add_argument("--variants", default="", help="time: comma-separated variants to time (default: all)")
     args = parser.parse_args()
 
@@ -716,9 +731,13 @@ def main():
                                       [v for v in INFERENCE_VARIANTS if not chosen or v in chosen])
         if "train" not in skip:
             figures += time_train(c, 256, args.budget_scale, [v for v in TRAIN_VARIANTS if not chosen or v in chosen])
+        if "train_bf16" not in skip:
+            figures += time_train(c, 256, args.budget_scale, [v for v in TRAIN_BF16_VARIANTS if not chosen or v in chosen])
         out = {"figures": figures}
         if "peak" not in skip:
             out["peak"] = measure_peak()
+            if "train_bf16" not in skip:
+                out["peak_bf16"] = measure_peak_bf16()
     out["torch"] = torch.__version__
     out["threads"] = torch.get_num_threads()
     out["mkldnn"] = torch.backends.mkldnn.is_available()

@@ -64,11 +64,13 @@ public sealed class EngineBench : IBenchSuite
         var flops = Flops(description.GetProperty("macs"));
 
         using var model = EfficientZeroModel.Create(ReferenceNetwork());
+        using var bf16Model = BFloat16Model(report);
         var inputs = Batches.ToDictionary(b => b, b => new InferenceInputs(model.Shape, b));
         var train = TrainInputs(model);
         var engine = new Dictionary<string, List<double>>();
         var pytorch = new Dictionary<string, Dictionary<string, List<double>>>();
         var peaks = new Dictionary<string, List<double>>();
+        var peaksBf16 = new Dictionary<string, List<double>>();
         var rounds = RoundsFromEnvironment();
         for (var round = 0; round < rounds; round++)
         {
@@ -84,9 +86,16 @@ public sealed class EngineBench : IBenchSuite
             cancellationToken.ThrowIfCancellationRequested();
             var priorities = new float[TrainBatchSize];
             Add(engine, Figure("train", TrainBatchSize), Measure.SecondsPerCall(() => model.TrainStep(train, priorities), budgetSeconds: 8, warmupCalls: 2));
+            if (bf16Model is not null)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Add(engine, Figure("train_bf16", TrainBatchSize),
+                    Measure.SecondsPerCall(() => bf16Model.TrainStep(train, priorities), budgetSeconds: 8, warmupCalls: 2));
+            }
 
             cancellationToken.ThrowIfCancellationRequested();
-            var timed = torch.Run(["time", "--threads", threads.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromMinutes(20));
+            string[] time = ["time", "--threads", threads.ToString(CultureInfo.InvariantCulture)];
+            var timed = torch.Run(bf16Model is null ? [.. time, "--skip", "train_bf16"] : time, TimeSpan.FromMinutes(20));
             foreach (var f in timed.GetProperty("figures").EnumerateArray())
             {
                 var name = Figure(f.GetProperty("call").GetString()!, f.GetProperty("batch").GetInt32());
@@ -98,6 +107,11 @@ public sealed class EngineBench : IBenchSuite
             {
                 Add(peaks, kernel.Name, kernel.Value.GetDouble());
             }
+
+            if (timed.TryGetProperty("peak_bf16", out var bf16Peaks))
+            {
+                foreach (var kernel in bf16Peaks.EnumerateObject()) Add(peaksBf16, kernel.Name, kernel.Value.GetDouble());
+            }
         }
 
         // The peak: the fastest float32 kernel measured (a rate only ever falls under contention).
@@ -106,9 +120,24 @@ public sealed class EngineBench : IBenchSuite
             $"{peakKernel}, best of {rounds} rounds; every kernel's best: " +
             string.Join(", ", peaks.OrderByDescending(p => p.Value.Max()).Select(p => $"{p.Key} {p.Value.Max():F0}")));
 
+        // bfloat16 figures are shares of the bfloat16 peak (several times the float32 one on CPUs that have it).
+        var peakBf16 = peaksBf16.Count == 0 ? double.NaN : peaksBf16.Max(p => p.Value.Max());
+        if (peaksBf16.Count > 0)
+        {
+            var (kernel, rate) = peaksBf16.Select(p => (p.Key, p.Value.Max())).MaxBy(p => p.Item2);
+            report.Add($"bfloat16 peak, {threads} threads", rate, "GFLOP/s", $"{kernel}, best of {rounds} rounds");
+        }
+
         foreach (var name in engine.Keys)
         {
-            Compare(report, name, engine[name], pytorch[name], flops[name], peak, rounds);
+            Compare(report, name, engine[name], pytorch[name], flops[name], name == Figure("train_bf16", TrainBatchSize) ? peakBf16 : peak, rounds);
+        }
+
+        if (bf16Model is not null)
+        {
+            var (full, reduced) = (engine[Figure("train", TrainBatchSize)].Min(), engine[Figure("train_bf16", TrainBatchSize)].Min());
+            report.Add("train step bfloat16 speed-up", full / reduced, "x float32",
+                $"engine.train_precision bfloat16 against float32, {full * 1e3:G3} / {reduced * 1e3:G3} ms, both best of {rounds} rounds");
         }
 
         foreach (var b in new[] { 1, 256 })
@@ -126,7 +155,28 @@ public sealed class EngineBench : IBenchSuite
         return Task.CompletedTask;
     }
 
-    private static string Figure(string call, int batch) => call == "train" ? $"train step b={batch} K=5" : $"{call} inference b={batch}";
+    private static string Figure(string call, int batch) => call switch
+    {
+        "train" => $"train step b={batch} K=5",
+        "train_bf16" => $"train step b={batch} K=5 bfloat16",
+        _ => $"{call} inference b={batch}",
+    };
+
+    // The reference network with engine.train_precision bfloat16; null (and said in the report) where the CPU has no bfloat16.
+    private static EfficientZeroModel? BFloat16Model(BenchReport report)
+    {
+        try
+        {
+            var model = EfficientZeroModel.Create(ReferenceNetwork() with { TrainPrecision = TrainPrecision.BFloat16 });
+            report.Add("bfloat16 train step", 1, "available", "engine.train_precision bfloat16 against PyTorch's CPU autocast to bfloat16");
+            return model;
+        }
+        catch (EngineArgumentException e)
+        {
+            report.Add("bfloat16 train step", 0, "available", e.Message);
+            return null;
+        }
+    }
 
     private static void Add<TKey>(Dictionary<TKey, List<double>> figures, TKey key, double seconds) where TKey : notnull
     {
@@ -165,6 +215,7 @@ public sealed class EngineBench : IBenchSuite
         }
 
         flops[Figure("train", TrainBatchSize)] = 2.0 * macs.GetProperty("train").GetProperty(TrainBatchSize.ToString(CultureInfo.InvariantCulture)).GetDouble();
+        flops[Figure("train_bf16", TrainBatchSize)] = flops[Figure("train", TrainBatchSize)];
         return flops;
     }
 

@@ -44,6 +44,7 @@ public sealed class TrainingSetup
             LstmHorizon = algorithm.ValuePrefixHorizon,
             Optimizer = config.Optimizer,
             Device = config.Engine.Device,
+            TrainPrecision = config.Engine.TrainPrecision,
             Seed = config.Run.Seed,
             RejectNan = true,
         };

@@ -9,6 +9,7 @@ namespace sz {
 
 enum class ObsKind { vector, grid, image };
 enum class OptimizerKind { sgd, adam, lars };
+enum class Precision { float32, bfloat16 };
 
 struct Config {
   // Network shape (from the environment).
@@ -62,6 +63,9 @@ struct Config {
 
   // Runtime (C#: ModelSpec).
   std::string device = "cpu";
+  // The train step's convolutions and matrix products: float32, or bfloat16 through libtorch's
+  // CPU autocast (weights, optimiser state, losses and inference stay float32).
+  Precision train_precision = Precision::float32;
   uint64_t seed = 0;
   bool reject_nan = false;
   // Inference folds eval-mode batch normalisation into the layers before it (same function,

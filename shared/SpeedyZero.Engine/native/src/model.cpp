@@ -38,6 +38,14 @@ Model::Model(const Config& config)
     torch::manual_seed(config.seed);
     network_ = Network(config);
   }
+  if (config.train_precision == Precision::bfloat16) {
+    if (device_.is_cuda()) throw invalid_argument("config field 'train_precision' = 'bfloat16': implemented for the CPU only");
+    if (!cpu_has_bfloat16()) {
+      throw invalid_argument(
+          "config field 'train_precision' = 'bfloat16': this CPU has no bfloat16 arithmetic (AVX512_BF16 or AMX), "
+          "where libtorch would emulate it slower than float32");
+    }
+  }
   network_->to(device_);
   optimizer_ = std::make_unique<Optimizer>(config_, network_->parameters());
   set_training(false);

@@ -20,8 +20,15 @@ int64_t onednn_reference_convolutions() { return reference_convolutions.load(); 
 
 #ifdef SZ_HAVE_ONEDNN
 bool onednn_compiled() { return true; }
+bool cpu_has_bfloat16() {
+  // cpu_isa values are bit masks, each one containing the ISAs below it.
+  const auto isa = static_cast<unsigned>(dnnl::get_effective_cpu_isa());
+  const auto bf16 = static_cast<unsigned>(dnnl::cpu_isa::avx512_core_bf16);
+  return (isa & bf16) == bf16;
+}
 #else
 bool onednn_compiled() { return false; }
+bool cpu_has_bfloat16() { return false; }
 std::shared_ptr<OnednnConvPlans> make_onednn_conv_plans() { return nullptr; }
 std::shared_ptr<OnednnLinearPlans> make_onednn_linear_plans() { return nullptr; }
 #endif

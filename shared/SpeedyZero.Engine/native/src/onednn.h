@@ -24,6 +24,8 @@ std::shared_ptr<OnednnLinearPlans> make_onednn_linear_plans();  // null without 
 
 // Whether this build has the oneDNN path (always taken when built, for the batches use_onednn says).
 bool onednn_compiled();
+// Whether this CPU has bfloat16 arithmetic (AVX512_BF16 or AMX) by oneDNN's reading; false without oneDNN.
+bool cpu_has_bfloat16();
 // Conv primitives built on oneDNN's reference kernel in this process (0 when the layouts reach jit).
 int64_t onednn_reference_convolutions();
 // Whether a batch of this dense tensor takes the oneDNN path (CPU float32, batch at or above

@@ -1,5 +1,8 @@
 // The EfficientZero training step (ALGORITHM.md section 2), top to bottom in one place.
+#include <ATen/autocast_mode.h>
+
 #include <limits>
+#include <optional>
 
 #include "errors.h"
 #include "model.h"
@@ -8,9 +11,33 @@
 namespace sz {
 namespace {
 
+// Losses are computed in float32 whatever precision the layers ran in.
 torch::Tensor cross_entropy(const torch::Tensor& logits, const torch::Tensor& target) {
-  return -(target * torch::log_softmax(logits, 1)).sum(1);
+  return -(target * torch::log_softmax(logits.to(torch::kFloat32), 1)).sum(1);
 }
+
+// bfloat16 training: libtorch's CPU autocast runs convolutions and matrix products in bfloat16
+// for the forward pass (and so the backward pass); parameters and their gradients stay float32.
+class BFloat16Autocast {
+ public:
+  BFloat16Autocast() {
+    previous_dtype_ = at::autocast::get_autocast_cpu_dtype();
+    at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+    at::autocast::set_cpu_enabled(true);
+    at::autocast::increment_nesting();
+  }
+  ~BFloat16Autocast() {
+    // The weights cast to bfloat16 are cached for one step only: they change with every step.
+    if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
+    at::autocast::set_cpu_enabled(false);
+    at::autocast::set_autocast_cpu_dtype(previous_dtype_);
+  }
+  BFloat16Autocast(const BFloat16Autocast&) = delete;
+  BFloat16Autocast& operator=(const BFloat16Autocast&) = delete;
+
+ private:
+  at::ScalarType previous_dtype_ = at::kBFloat16;
+};
 
 // Forward unchanged; backward multiplies the gradient by `scale`.
 torch::Tensor scale_gradient(const torch::Tensor& x, double scale) { return x * scale + x.detach() * (1 - scale); }
@@ -44,6 +71,8 @@ sz_train_result Model::train_step(const sz_train_batch& b, float* priorities, in
 
   set_training(true);
   weights_changed();
+  std::optional<BFloat16Autocast> autocast;  // the forward pass and the losses; not the backward pass
+  if (config_.train_precision == Precision::bfloat16) autocast.emplace();
   auto first = obs.select(1, 0);
   auto later = obs.narrow(1, 1, k_steps).reshape({batch * k_steps, obs_n});
   if (config_.augment) {
@@ -71,7 +100,7 @@ sz_train_result Model::train_step(const sz_train_batch& b, float* priorities, in
   auto consistency_loss = torch::zeros({batch}, value_loss.options());
   {
     torch::NoGradGuard no_grad;
-    const auto predicted = decode_logits(initial.value_logits, config_.value_support, config_.value_h_transform);
+    const auto predicted = decode_logits(initial.value_logits.to(torch::kFloat32), config_.value_support, config_.value_h_transform);
     const auto p = (predicted - target_value.select(1, 0)).abs() + 1e-6;
     torch::from_blob(priorities, {batch}, torch::kFloat32).copy_(p);
   }
@@ -96,9 +125,9 @@ sz_train_result Model::train_step(const sz_train_batch& b, float* priorities, in
     // k-1 has targets, including the last transition of an episode.
     value_prefix_loss = value_prefix_loss +
                         cross_entropy(step.value_prefix_logits, value_prefix_targets.select(1, k - 1)) * masks.select(1, k - 1);
-    const auto online = network_->project_and_predict(latent);
+    const auto online = network_->project_and_predict(latent).to(torch::kFloat32);
     const auto similarity = torch::nn::functional::cosine_similarity(
-        online, target_projection.select(1, k - 1), torch::nn::functional::CosineSimilarityFuncOptions().dim(1).eps(1e-5));
+        online, target_projection.select(1, k - 1).to(torch::kFloat32), torch::nn::functional::CosineSimilarityFuncOptions().dim(1).eps(1e-5));
     consistency_loss = consistency_loss - similarity * mask;
   }
 
@@ -106,6 +135,7 @@ sz_train_result Model::train_step(const sz_train_batch& b, float* priorities, in
   const auto per_sample = config_.policy_weight * policy_loss + config_.value_weight * value_loss +
                           config_.value_prefix_weight * value_prefix_loss + config_.consistency_weight * consistency_loss;
   const auto weighted = (per_sample * weights).mean();
+  autocast.reset();
 
   network_->zero_grad();
   (weighted / static_cast<double>(k_steps)).backward();
