@@ -36,7 +36,7 @@ bench: build ## Run benchmark suites (BENCH=<suite> for one); results in bench/r
 
 OUT ?= runs/minatar
 SEED ?= 0
-minatar: build ## MinAtar results: a 1M-frame run per game, then a report and figure (OUT=dir SEED=N); again to continue
+minatar: build ## MinAtar results: a 500k-frame run per game, then a report and figure (OUT=dir SEED=N); again to continue
 	OUT=$(OUT) SEED=$(SEED) CONFIGURATION=$(CONFIGURATION) scripts/minatar.sh
 
 ACTORS ?= 2

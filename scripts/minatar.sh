@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make minatar: the MinAtar results, one 1M-frame run per game, one game after another, then one
+# make minatar: the MinAtar results, one 500k-frame run per game, one game after another, then one
 # report and figure of them all. Run it again to continue: each game's latest run folder with a
 # checkpoint is resumed (a finished one returns at once), a game without one starts.
 #   OUT=runs/minatar SEED=0 GAMES="breakout asterix freeway seaquest space_invaders" scripts/minatar.sh

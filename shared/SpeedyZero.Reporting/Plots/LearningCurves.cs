@@ -80,12 +80,14 @@ public static class LearningCurves
     /// <summary>Draws several runs into one PNG, one panel each, in the order given.</summary>
     public static void WriteComparison(IReadOnlyList<RunReport> runs, string imagePath) => Figure.Save(Comparison(runs), imagePath);
 
-    /// <summary>One panel per run: its greedy evaluations (mean and spread) against its random-policy return and solved target.</summary>
+    /// <summary>One panel per run: its greedy evaluations (mean and spread) against its random-policy return, solved target and published baselines.</summary>
     public static IReadOnlyList<Plot> Comparison(IReadOnlyList<RunReport> runs) => runs.Select(run =>
     {
         var panel = Figure.Panel($"{run.Environment}, seed {run.Seed}", "env steps", "greedy return");
         var evaluated = Evaluations(panel, run.Evaluations);
         References(panel, run.RandomReturn, run.SolvedReturn);
+        var baselines = PublishedBaselines.For(run.Environment);
+        for (var i = 0; i < baselines.Count; i++) Figure.Reference(panel, baselines[i].Label, baselines[i].Return, Palette.GetColor(3 + i));
         if (!evaluated) Figure.Message(panel, "no evaluations yet");
         return panel;
     }).ToList();

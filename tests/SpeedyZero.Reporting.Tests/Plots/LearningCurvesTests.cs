@@ -138,6 +138,18 @@ public class LearningCurvesTests
     }
 
     [Fact]
+    public void A_MinAtar_run_is_drawn_against_both_published_baselines()
+    {
+        var run = new RunReport("c", "space_invaders", 0, 500_000, 500_000, 9_000, [new EvaluationPoint(100_000, 10_000, 60, 20, 30)], 2.9, null);
+
+        var panel = Assert.Single(LearningCurves.Comparison([run]));
+
+        Assert.Equal(["± 1 std across episodes", "greedy eval (mean)", "random policy 2.9", "DQN at 5M frames ~43", "AC(lambda) at 5M frames ~185"],
+            Legend(panel));
+        Assert.Equal([2.9, 43, 185], panel.GetPlottables<HorizontalLine>().Select(l => l.Y));
+    }
+
+    [Fact]
     public void A_figure_is_two_panels_wide_at_most()
     {
         Assert.Equal((Figure.PanelWidth, Figure.PanelHeight), Figure.Size(1));
