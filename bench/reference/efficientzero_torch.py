@@ -646,7 +646,7 @@ def measure_peak_bf16():
 
 INFERENCE_VARIANTS = ("eager", "channels_last", "jit_freeze", "jit_freeze_channels_last")
 TRAIN_VARIANTS = ("eager", "foreach", "foreach_channels_last")
-# The engine's engine.train_precision bfloat16 counterpart: CPU autocast to bfloat16 (timed as "train_bf16").
+# The engine's engine.precision bfloat16 counterpart: CPU autocast to bfloat16 (timed as "train_bf16").
 TRAIN_BF16_VARIANTS = ("foreach_autocast_bf16", "foreach_channels_last_autocast_bf16")
 
 

@@ -47,8 +47,8 @@ public sealed record ModelSpec
     /// <summary>Where the tensors live (engine.device).</summary>
     public EngineDevice Device { get; init; } = EngineDevice.Cpu;
 
-    /// <summary>The train step's arithmetic (engine.train_precision).</summary>
-    public TrainPrecision TrainPrecision { get; init; } = TrainPrecision.Float32;
+    /// <summary>The train step's arithmetic (engine.precision).</summary>
+    public EnginePrecision Precision { get; init; } = EnginePrecision.Float32;
 
     /// <summary>Seed of the initial weights and of the augmentation.</summary>
     public long Seed { get; init; }
@@ -84,7 +84,7 @@ public sealed record ModelSpec
         if (Optimizer is null) Fail("optimizer", "null", "is required");
         Optimizer.Validate();
         if (!Enum.IsDefined(Device)) Fail("device", Device, "is not a known device");
-        if (!Enum.IsDefined(TrainPrecision)) Fail("train_precision", TrainPrecision, "is not float32 or bfloat16");
+        if (!Enum.IsDefined(Precision)) Fail("precision", Precision, "is not float32 or bfloat16");
         if (Seed < 0) Fail("seed", Seed, "must not be negative");
         return this;
     }
@@ -102,7 +102,7 @@ public sealed record ModelSpec
         text.Line("lstm_horizon", LstmHorizon);
         Optimizer.WriteNative(text);
         text.Line("device", Device == EngineDevice.Cuda ? "cuda" : "cpu");
-        text.Line("train_precision", TrainPrecision == TrainPrecision.BFloat16 ? "bfloat16" : "float32");
+        text.Line("precision", Precision == EnginePrecision.BFloat16 ? "bfloat16" : "float32");
         text.Line("seed", Seed);
         text.Line("reject_nan", RejectNan);
         text.Line("fused_inference", FusedInference);

@@ -60,7 +60,7 @@ public class FusedInferenceTests
         using var other = EfficientZeroModel.Create(TestModels.Grid() with { Seed = 99 });
         TestModels.RandomBatch(other, 8, seed: 6).Train(other);
         fused.ImportWeights(other.ExportWeights());
-        Assert.Equal(Run(other, batchSize, seed: 3), Run(fused, batchSize, seed: 3));
+        Assert.Equal(TestModels.RunInference(other, batchSize, seed: 3), TestModels.RunInference(fused, batchSize, seed: 3));
     }
 
     // The engine's fixed activation layouts must reach one of oneDNN's jit kernels on whatever CPU
@@ -72,35 +72,19 @@ public class FusedInferenceTests
     public void Large_batch_convolutions_run_on_jit_kernels(string family, int batchSize)
     {
         using var model = EfficientZeroModel.Create(TestModels.Family(family));
-        Run(model, batchSize, seed: 7);
+        TestModels.RunInference(model, batchSize, seed: 7);
         Assert.Equal(0, EngineRuntime.OnednnReferenceConvolutions);
     }
 
     private static void AssertSameInference(EfficientZeroModel a, EfficientZeroModel b, int batchSize, int seed)
     {
-        var expected = Run(b, batchSize, seed);
-        var actual = Run(a, batchSize, seed);
+        var expected = TestModels.RunInference(b, batchSize, seed);
+        var actual = TestModels.RunInference(a, batchSize, seed);
         Assert.Equal(expected.Length, actual.Length);
         for (var i = 0; i < expected.Length; i++)
         {
             var tolerance = Tolerance * Math.Max(1f, Math.Abs(expected[i]));
             Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"output {i}: fused {actual[i]}, unfused {expected[i]}");
         }
-    }
-
-    // Initial inference, then two recurrent steps from it: every output of the three calls.
-    private static float[] Run(EfficientZeroModel model, int batchSize, int seed)
-    {
-        var shape = model.Shape;
-        var random = new Random(seed);
-        var observations = Enumerable.Range(0, batchSize * shape.ObservationSize).Select(_ => (float)random.NextDouble()).ToArray();
-        var actions = Enumerable.Range(0, batchSize).Select(_ => random.Next(shape.ActionCount)).ToArray();
-        var initial = new TestModels.Outputs(shape, batchSize);
-        model.InitialInference(observations, batchSize, initial.View());
-        var first = new TestModels.Outputs(shape, batchSize);
-        model.RecurrentInference(initial.Latent, initial.Hidden, initial.Cell, actions, batchSize, first.View());
-        var second = new TestModels.Outputs(shape, batchSize);
-        model.RecurrentInference(first.Latent, first.Hidden, first.Cell, actions, batchSize, second.View());
-        return [.. initial.All(), .. first.All(), .. second.All()];
     }
 }

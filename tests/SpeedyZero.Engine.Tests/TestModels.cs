@@ -85,4 +85,20 @@ internal static class TestModels
 
         public float[] All() => [.. Latent, .. Hidden, .. Cell, .. ValuePrefix, .. Value, .. Policy];
     }
+
+    /// <summary>Initial inference on seeded observations, then two recurrent steps from it: every output of the three calls.</summary>
+    public static float[] RunInference(EfficientZeroModel model, int batchSize, int seed)
+    {
+        var shape = model.Shape;
+        var random = new Random(seed);
+        var observations = Enumerable.Range(0, batchSize * shape.ObservationSize).Select(_ => (float)random.NextDouble()).ToArray();
+        var actions = Enumerable.Range(0, batchSize).Select(_ => random.Next(shape.ActionCount)).ToArray();
+        var initial = new Outputs(shape, batchSize);
+        model.InitialInference(observations, batchSize, initial.View());
+        var first = new Outputs(shape, batchSize);
+        model.RecurrentInference(initial.Latent, initial.Hidden, initial.Cell, actions, batchSize, first.View());
+        var second = new Outputs(shape, batchSize);
+        model.RecurrentInference(first.Latent, first.Hidden, first.Cell, actions, batchSize, second.View());
+        return [.. initial.All(), .. first.All(), .. second.All()];
+    }
 }

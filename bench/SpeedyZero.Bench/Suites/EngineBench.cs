@@ -71,6 +71,7 @@ public sealed class EngineBench : IBenchSuite
         var pytorch = new Dictionary<string, Dictionary<string, List<double>>>();
         var peaks = new Dictionary<string, List<double>>();
         var peaksBf16 = new Dictionary<string, List<double>>();
+        var engineBf16Inference = new Dictionary<string, List<double>>();
         var rounds = RoundsFromEnvironment();
         for (var round = 0; round < rounds; round++)
         {
@@ -91,6 +92,9 @@ public sealed class EngineBench : IBenchSuite
                 cancellationToken.ThrowIfCancellationRequested();
                 Add(engine, Figure("train_bf16", TrainBatchSize),
                     Measure.SecondsPerCall(() => bf16Model.TrainStep(train, priorities), budgetSeconds: 8, warmupCalls: 2));
+                var (initial, recurrent) = Inference(bf16Model, inputs[256]);
+                Add(engineBf16Inference, "initial", initial);
+                Add(engineBf16Inference, "recurrent", recurrent);
             }
 
             cancellationToken.ThrowIfCancellationRequested();
@@ -137,7 +141,14 @@ public sealed class EngineBench : IBenchSuite
         {
             var (full, reduced) = (engine[Figure("train", TrainBatchSize)].Min(), engine[Figure("train_bf16", TrainBatchSize)].Min());
             report.Add("train step bfloat16 speed-up", full / reduced, "x float32",
-                $"engine.train_precision bfloat16 against float32, {full * 1e3:G3} / {reduced * 1e3:G3} ms, both best of {rounds} rounds");
+                $"engine.precision bfloat16 against float32, {full * 1e3:G3} / {reduced * 1e3:G3} ms, both best of {rounds} rounds");
+            foreach (var call in new[] { "initial", "recurrent" })
+            {
+                // The engine alone: the bfloat16 inference path is the engine's oneDNN convolutions, which PyTorch has no counterpart of here.
+                var (f32, bf16) = (engine[Figure(call, 256)].Min(), engineBf16Inference[call].Min());
+                report.Add($"{call} inference b=256 bfloat16", bf16 * 1e3, "ms/batch",
+                    $"engine, best of {rounds} rounds; {f32 / bf16:F2}x its float32 figure ({f32 * 1e3:G3} ms)");
+            }
         }
 
         foreach (var b in new[] { 1, 256 })
@@ -162,13 +173,13 @@ public sealed class EngineBench : IBenchSuite
         _ => $"{call} inference b={batch}",
     };
 
-    // The reference network with engine.train_precision bfloat16; null (and said in the report) where the CPU has no bfloat16.
+    // The reference network with engine.precision bfloat16; null (and said in the report) where the CPU has no bfloat16.
     private static EfficientZeroModel? BFloat16Model(BenchReport report)
     {
         try
         {
-            var model = EfficientZeroModel.Create(ReferenceNetwork() with { TrainPrecision = TrainPrecision.BFloat16 });
-            report.Add("bfloat16 train step", 1, "available", "engine.train_precision bfloat16 against PyTorch's CPU autocast to bfloat16");
+            var model = EfficientZeroModel.Create(ReferenceNetwork() with { Precision = EnginePrecision.BFloat16 });
+            report.Add("bfloat16 train step", 1, "available", "engine.precision bfloat16 against PyTorch's CPU autocast to bfloat16");
             return model;
         }
         catch (EngineArgumentException e)

@@ -123,16 +123,17 @@ public sealed record EngineSection
     public EngineDevice Device { get; init; } = EngineDevice.Cpu;
 
     /// <summary>
-    /// The train step's convolutions and matrix products: float32, or bfloat16 (about twice as fast where the
-    /// CPU has AVX512_BF16 or AMX; refused elsewhere). Weights, optimiser state, losses and inference stay float32.
+    /// float32, or bfloat16 for the train step's convolutions and matrix products and large-batch inference's
+    /// convolutions (faster where the CPU has AVX512_BF16 or AMX; refused elsewhere). Weights, optimiser state and
+    /// losses stay float32.
     /// </summary>
-    public TrainPrecision TrainPrecision { get; init; } = TrainPrecision.Float32;
+    public EnginePrecision Precision { get; init; } = EnginePrecision.Float32;
 
     public void Validate()
     {
         Check.That(Threads >= 1, "engine.threads", "must be at least 1");
         Check.That(Enum.IsDefined(Device), "engine.device", $"'{Device}' is not cpu or cuda");
-        Check.That(Enum.IsDefined(TrainPrecision), "engine.train_precision", $"'{TrainPrecision}' is not float32 or bfloat16");
+        Check.That(Enum.IsDefined(Precision), "engine.precision", $"'{Precision}' is not float32 or bfloat16");
     }
 }
 

@@ -44,7 +44,7 @@ public sealed class TrainingSetup
             LstmHorizon = algorithm.ValuePrefixHorizon,
             Optimizer = config.Optimizer,
             Device = config.Engine.Device,
-            TrainPrecision = config.Engine.TrainPrecision,
+            Precision = config.Engine.Precision,
             Seed = config.Run.Seed,
             RejectNan = true,
         };

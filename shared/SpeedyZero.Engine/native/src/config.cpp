@@ -157,13 +157,13 @@ const std::vector<Field>& fields() {
          c.device = v;
        },
        [](const Config& c) { return c.device; }},
-      {"train_precision",
+      {"precision",
        [](Config& c, const std::string& k, const std::string& v) {
-         if (v == "float32") c.train_precision = Precision::float32;
-         else if (v == "bfloat16") c.train_precision = Precision::bfloat16;
+         if (v == "float32") c.precision = Precision::float32;
+         else if (v == "bfloat16") c.precision = Precision::bfloat16;
          else bad(k, v, "expected float32 or bfloat16");
        },
-       [](const Config& c) { return std::string(c.train_precision == Precision::bfloat16 ? "bfloat16" : "float32"); }},
+       [](const Config& c) { return std::string(c.precision == Precision::bfloat16 ? "bfloat16" : "float32"); }},
       {"seed",
        [](Config& c, const std::string& k, const std::string& v) {
          const int64_t s = to_int(k, v);

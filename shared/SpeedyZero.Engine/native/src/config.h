@@ -63,9 +63,9 @@ struct Config {
 
   // Runtime (C#: ModelSpec).
   std::string device = "cpu";
-  // The train step's convolutions and matrix products: float32, or bfloat16 through libtorch's
-  // CPU autocast (weights, optimiser state, losses and inference stay float32).
-  Precision train_precision = Precision::float32;
+  // float32, or bfloat16 for the train step's forward pass (libtorch's CPU autocast) and for the
+  // convolutions of large-batch inference (onednn.h); weights, optimiser state and losses stay float32.
+  Precision precision = Precision::float32;
   uint64_t seed = 0;
   bool reject_nan = false;
   // Inference folds eval-mode batch normalisation into the layers before it (same function,

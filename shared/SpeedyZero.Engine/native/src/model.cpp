@@ -38,11 +38,11 @@ Model::Model(const Config& config)
     torch::manual_seed(config.seed);
     network_ = Network(config);
   }
-  if (config.train_precision == Precision::bfloat16) {
-    if (device_.is_cuda()) throw invalid_argument("config field 'train_precision' = 'bfloat16': implemented for the CPU only");
+  if (config.precision == Precision::bfloat16) {
+    if (device_.is_cuda()) throw invalid_argument("config field 'precision' = 'bfloat16': implemented for the CPU only");
     if (!cpu_has_bfloat16()) {
       throw invalid_argument(
-          "config field 'train_precision' = 'bfloat16': this CPU has no bfloat16 arithmetic (AVX512_BF16 or AMX), "
+          "config field 'precision' = 'bfloat16': this CPU has no bfloat16 arithmetic (AVX512_BF16 or AMX), "
           "where libtorch would emulate it slower than float32");
     }
   }
@@ -72,6 +72,7 @@ void Model::set_training(bool training) {
 
 void Model::ensure_fused() {
   if (fused_ready_) return;
+  BFloat16ConvPlansScope bfloat16(config_.precision == Precision::bfloat16);
   network_->fuse();
   fused_ready_ = true;
 }

@@ -14,7 +14,11 @@ namespace sz {
 
 namespace {
 std::atomic<int64_t> reference_convolutions{0};
+thread_local bool bfloat16_plans = false;
 }  // namespace
+
+BFloat16ConvPlansScope::BFloat16ConvPlansScope(bool on) : previous_(bfloat16_plans) { bfloat16_plans = on; }
+BFloat16ConvPlansScope::~BFloat16ConvPlansScope() { bfloat16_plans = previous_; }
 
 int64_t onednn_reference_convolutions() { return reference_convolutions.load(); }
 
@@ -57,11 +61,16 @@ struct OnednnConvPlans {
     memory weights, bias;
     torch::Tensor weights_storage, bias_storage;
   };
+  bool bfloat16 = false;  // inputs and weights in bfloat16 (engine.precision), outputs float32
   std::mutex mutex;
   std::vector<Plan> plans;  // a handful: one per (batch size, post-ops) seen
 };
 
-std::shared_ptr<OnednnConvPlans> make_onednn_conv_plans() { return std::make_shared<OnednnConvPlans>(); }
+std::shared_ptr<OnednnConvPlans> make_onednn_conv_plans() {
+  auto plans = std::make_shared<OnednnConvPlans>();
+  plans->bfloat16 = bfloat16_plans;
+  return plans;
+}
 
 struct OnednnLinearPlans {
   struct Plan {
@@ -114,10 +123,15 @@ bool is_reference(const dnnl::primitive_desc_base& pd) { return std::string(pd.i
 
 memory::dims dims4(int64_t b, int64_t c, int64_t h, int64_t w) { return {b, c, h, w}; }
 
+// Float storage for a oneDNN memory of this many bytes (a bfloat16 one may hold an odd number of halves).
+torch::Tensor storage_for(size_t bytes) {
+  return torch::empty({static_cast<int64_t>((bytes + sizeof(float) - 1) / sizeof(float))}, torch::kFloat32);
+}
+
 // New owned activation in this layout, its bytes from torch's allocator.
 Act allocate(const memory::desc& desc) {
   Act a;
-  a.storage = torch::empty({static_cast<int64_t>(desc.get_size() / sizeof(float))}, torch::kFloat32);
+  a.storage = storage_for(desc.get_size());
   a.mem = memory(desc, engine(), a.storage.data_ptr());
   a.owned = true;
   return a;
@@ -166,7 +180,8 @@ const OnednnConvPlans::Plan& plan(const FusedConv& c, const Act& x, PostOps post
   if (x.dim(1) != in_c) throw std::logic_error("onednn conv: input channels do not match the weights");
   const int64_t sh = c.stride[0], sw = c.stride[1], ph = c.padding[0], pw = c.padding[1];
   const auto oh = (h + 2 * ph - kh) / sh + 1, ow = (w + 2 * pw - kw) / sw + 1;
-  const memory::desc w_any(dims4(out_c, in_c, kh, kw), dt::f32, tag::any);
+  const auto input_type = plans.bfloat16 ? dt::bf16 : dt::f32;
+  const memory::desc w_any(dims4(out_c, in_c, kh, kw), input_type, tag::any);
   const memory::desc bias_md({out_c}, dt::f32, tag::x);
   dnnl::post_ops ops;
   if (post_ops == PostOps::add_relu) ops.append_sum(1.f);
@@ -175,7 +190,7 @@ const OnednnConvPlans::Plan& plan(const FusedConv& c, const Act& x, PostOps post
   attr.set_post_ops(ops);
   const auto describe = [&](tag src, tag dst) {
     const dnnl::convolution_forward::desc d(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-                                            memory::desc(dims4(b, in_c, h, w), dt::f32, src), w_any, bias_md,
+                                            memory::desc(dims4(b, in_c, h, w), input_type, src), w_any, bias_md,
                                             memory::desc(dims4(b, out_c, oh, ow), dt::f32, dst), {sh, sw}, {ph, pw}, {ph, pw});
     return dnnl::convolution_forward::primitive_desc(d, attr, engine());
   };
@@ -188,7 +203,7 @@ const OnednnConvPlans::Plan& plan(const FusedConv& c, const Act& x, PostOps post
   p.prim = dnnl::convolution_forward(p.pd);
   // Weights reordered once into the primitive's layout; bias used as it is.
   const memory plain_w({dims4(out_c, in_c, kh, kw), dt::f32, tag::oihw}, engine(), weight.data_ptr());
-  p.weights_storage = torch::empty({static_cast<int64_t>(p.pd.weights_desc().get_size() / sizeof(float))}, torch::kFloat32);
+  p.weights_storage = storage_for(p.pd.weights_desc().get_size());
   p.weights = memory(p.pd.weights_desc(), engine(), p.weights_storage.data_ptr());
   reorder(plain_w, p.weights);
   p.bias_storage = c.bias.contiguous();
@@ -229,7 +244,13 @@ torch::Tensor to_dense(const Act& x) {
   return out;
 }
 
-Act prepare(const FusedConv& c, const Act& x) { return in_layout(x, plan(c, x, PostOps::relu).pd.src_desc()); }
+Act prepare(const FusedConv& c, const Act& x) {
+  const auto src = plan(c, x, PostOps::relu).pd.src_desc();
+  if (src.data_type() == dt::f32) return in_layout(x, src);
+  // A bfloat16 conv reads a bfloat16 copy made per call; its other consumers (add_scaled, the
+  // residual) get x in float32, in the activations' layout.
+  return in_layout(x, memory::desc(src.dims(), dt::f32, activation_tag(x.dim(1))));
+}
 
 Act conv(const FusedConv& c, const Act& x, bool relu) {
   const auto& p = plan(c, x, relu ? PostOps::relu : PostOps::none);

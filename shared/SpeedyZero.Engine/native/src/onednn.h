@@ -24,6 +24,20 @@ std::shared_ptr<OnednnLinearPlans> make_onednn_linear_plans();  // null without 
 
 // Whether this build has the oneDNN path (always taken when built, for the batches use_onednn says).
 bool onednn_compiled();
+// While one is alive on this thread, the conv plans made (make_onednn_conv_plans) compute in
+// bfloat16: inputs and weights in bfloat16, outputs and everything between convs float32.
+// Model::ensure_fused opens one for engine.precision bfloat16 around folding the network.
+class BFloat16ConvPlansScope {
+ public:
+  explicit BFloat16ConvPlansScope(bool on);
+  ~BFloat16ConvPlansScope();
+  BFloat16ConvPlansScope(const BFloat16ConvPlansScope&) = delete;
+  BFloat16ConvPlansScope& operator=(const BFloat16ConvPlansScope&) = delete;
+
+ private:
+  bool previous_;
+};
+
 // Whether this CPU has bfloat16 arithmetic (AVX512_BF16 or AMX) by oneDNN's reading; false without oneDNN.
 bool cpu_has_bfloat16();
 // Conv primitives built on oneDNN's reference kernel in this process (0 when the layouts reach jit).

@@ -72,7 +72,7 @@ sz_train_result Model::train_step(const sz_train_batch& b, float* priorities, in
   set_training(true);
   weights_changed();
   std::optional<BFloat16Autocast> autocast;  // the forward pass and the losses; not the backward pass
-  if (config_.train_precision == Precision::bfloat16) autocast.emplace();
+  if (config_.precision == Precision::bfloat16) autocast.emplace();
   auto first = obs.select(1, 0);
   auto later = obs.narrow(1, 1, k_steps).reshape({batch * k_steps, obs_n});
   if (config_.augment) {

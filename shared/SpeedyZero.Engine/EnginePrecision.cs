@@ -1,0 +1,16 @@
+namespace SpeedyZero.Engine;
+
+/// <summary>The arithmetic of the engine's convolutions and matrix products (engine.precision).</summary>
+public enum EnginePrecision
+{
+    /// <summary>float32 throughout.</summary>
+    Float32,
+
+    /// <summary>
+    /// bfloat16: the train step's forward pass (and so its backward pass) through libtorch's CPU autocast,
+    /// and the convolutions of large-batch inference (the oneDNN path: bfloat16 inputs and weights, float32
+    /// outputs). Weights, optimiser state, losses and everything between convolutions stay float32. Needs a
+    /// CPU with bfloat16 arithmetic (AVX512_BF16 or AMX); the engine refuses it elsewhere (docs/engine-runtime.md).
+    /// </summary>
+    BFloat16,
+}
