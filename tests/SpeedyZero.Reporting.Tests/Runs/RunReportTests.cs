@@ -36,7 +36,7 @@ public class RunReportTests
 
         Assert.Equal(folder, report.Folder); // named without the trailing separator it was given with
 
-        Assert.Equal(("breakout", 3L, 1_000_000L), (report.Environment, report.Seed, report.PlannedEnvSteps));
+        Assert.Equal(("breakout", 3L, 500_000L), (report.Environment, report.Seed, report.PlannedEnvSteps));
         Assert.Equal([1000L, 2500L], report.Evaluations.Select(e => e.EnvSteps)); // the 9.0 at 3000 was superseded
         Assert.Equal(2600, report.EnvSteps);
         Assert.Equal(2.2, report.ElapsedSeconds);
