@@ -54,7 +54,7 @@ public class MinAtarScriptTests
         }
     }
 
-    // What a user does next: `speedyzero eval` plays the run's weights; weights that do not fit its network are a clear error.
+    // What a user does next: `speedyzero eval` plays the run's weights (or a committed copy of them); weights that do not fit its network are a clear error.
     private static void PlayTheFinishedRun(string run)
     {
         var dotnet = Tool.Require("dotnet", "install the .NET SDK (scripts/deps.sh)");
@@ -66,6 +66,22 @@ public class MinAtarScriptTests
         Assert.Matches(@"catch: greedy return -?[\d.]+ ± [\d.]+ over 3 episodes \(best weights, learner step \d+", played.Output);
         // Redirected output is a log: the result line, not a last progress line that says the same just before it.
         Assert.DoesNotContain("3 of 3 episodes ended", played.Output);
+
+        // A committed result holds config.yaml and a weights file, no checkpoint: --weights plays it, with the
+        // same returns as the run's own --best for the same weights and seed.
+        var result = Directory.CreateTempSubdirectory("speedyzero-result").FullName;
+        File.Copy(Path.Combine(run, "config.yaml"), Path.Combine(result, "config.yaml"));
+        var weights = Path.Combine(result, "final.weights");
+        File.Copy(Path.Combine(run, "best.weights"), weights);
+        var replayed = Tool.Run(dotnet, [cli, "eval", "--run", result, "--weights", weights, "--episodes", "3"], timeoutSeconds: 120);
+        Assert.True(replayed.ExitCode == 0, replayed.Output);
+        Assert.Matches(@"\(weights .*final\.weights, learner step \d+", replayed.Output);
+        static string Returns(string output) => System.Text.RegularExpressions.Regex.Match(output, @"greedy return [^(]+").Value;
+        Assert.Equal(Returns(played.Output), Returns(replayed.Output));
+        var both = Tool.Run(dotnet, [cli, "eval", "--run", run, "--best", "--weights", weights], timeoutSeconds: 120);
+        Assert.Equal(2, both.ExitCode);
+        Assert.Contains("--best and --weights name two different weights", both.Output);
+        Directory.Delete(result, recursive: true);
 
         File.WriteAllBytes(Path.Combine(run, "best.weights"), new byte[64]);
         var refused = Tool.Run(dotnet, [cli, "eval", "--run", run, "--best"], timeoutSeconds: 120);

@@ -7,13 +7,14 @@ using SpeedyZero.Cluster.Hosting;
 namespace SpeedyZero.Cli.Commands;
 
 /// <summary>
-/// The weights a command plays with: a run folder's last checkpoint, or its best evaluation's
-/// weights (<c>--best</c>), with the run's own configuration.
+/// The weights a command plays with: a run folder's last checkpoint, its best evaluation's weights
+/// (<c>--best</c>), or a weights file (<c>--weights</c>: any file the engine exported, such as a
+/// committed result's), always with the run folder's own configuration.
 /// </summary>
-internal sealed record RunWeights(TrainingSetup Setup, byte[] Weights, long LearnerStep, bool Best)
+internal sealed record RunWeights(TrainingSetup Setup, byte[] Weights, long LearnerStep, string Source)
 {
     /// <summary>Loads them, or returns null after printing why not (the command exits with <see cref="ExitCodes.Usage"/>).</summary>
-    public static RunWeights? Load(string command, string runDirectory, bool best)
+    public static RunWeights? Load(string command, string runDirectory, bool best, string? weightsFile = null)
     {
         if (!Directory.Exists(runDirectory))
         {
@@ -21,10 +22,19 @@ internal sealed record RunWeights(TrainingSetup Setup, byte[] Weights, long Lear
             return null;
         }
 
-        var folder = new RunFolder(runDirectory);
-        if (best ? !File.Exists(folder.BestWeightsPath) : !Checkpoint.Exists(folder.CheckpointPath))
+        if (best && weightsFile is not null)
         {
-            Console.Error.WriteLine($"speedyzero {command}: {folder.Root} has no {(best ? "best.weights (no evaluation finished yet)" : "checkpoint")}");
+            Console.Error.WriteLine($"speedyzero {command}: --best and --weights name two different weights; give one");
+            return null;
+        }
+
+        var folder = new RunFolder(runDirectory);
+        var missing = weightsFile is not null ? (File.Exists(weightsFile) ? null : $"no weights file at {Path.GetFullPath(weightsFile)}")
+            : best ? (File.Exists(folder.BestWeightsPath) ? null : $"{folder.Root} has no best.weights (no evaluation finished yet)")
+            : Checkpoint.Exists(folder.CheckpointPath) ? null : $"{folder.Root} has no checkpoint";
+        if (missing is not null)
+        {
+            Console.Error.WriteLine($"speedyzero {command}: {missing}");
             return null;
         }
 
@@ -40,23 +50,25 @@ internal sealed record RunWeights(TrainingSetup Setup, byte[] Weights, long Lear
         }
 
         using var model = setup.CreateModel();
+        var file = weightsFile ?? (best ? folder.BestWeightsPath : null);
         try
         {
-            if (best) model.ImportWeights(File.ReadAllBytes(folder.BestWeightsPath));
+            if (file is not null) model.ImportWeights(File.ReadAllBytes(file));
             else Checkpoint.LoadModel(folder.CheckpointPath, model);
         }
         catch (Exception e) when (e is EngineException or InvalidDataException)
         {
             // Typically weights saved by an older engine whose network differs from the one config.yaml builds now.
-            Console.Error.WriteLine($"speedyzero {command}: {(best ? folder.BestWeightsPath : folder.CheckpointPath)} does not load into " +
+            Console.Error.WriteLine($"speedyzero {command}: {file ?? folder.CheckpointPath} does not load into " +
                                     $"the network {folder.ConfigPath} describes: {e.Message}");
             return null;
         }
 
-        var step = best ? new BestWeights(folder).Best?.LearnerSteps ?? model.Step : model.Step;
-        return new RunWeights(setup, model.ExportWeights(), step, best);
+        if (weightsFile is not null) return new RunWeights(setup, model.ExportWeights(), model.Step, $"weights {weightsFile}");
+        if (best) return new RunWeights(setup, model.ExportWeights(), new BestWeights(folder).Best?.LearnerSteps ?? model.Step, "best weights");
+        return new RunWeights(setup, model.ExportWeights(), model.Step, "checkpoint");
     }
 
-    /// <summary>"best weights, learner step N" or "learner step N".</summary>
-    public string Describe() => $"{(Best ? "best weights, " : "")}learner step {LearnerStep}";
+    /// <summary>"best weights, learner step N", "checkpoint, learner step N" or "weights FILE, learner step N".</summary>
+    public string Describe() => $"{Source}, learner step {LearnerStep}";
 }
