@@ -4,12 +4,16 @@
 # checkpoint is resumed (a finished one returns at once), a game without one starts.
 #   OUT=runs/minatar SEED=0 GAMES="breakout asterix freeway seaquest space_invaders" scripts/minatar.sh
 # SPEEDYZERO=path/to/speedyzero.dll runs another build (a copy that a rebuild will not touch).
+# Each finished game's small outputs (config.yaml, metrics.jsonl, summary.json, curves.png, final.weights,
+# best.weights, best.json) are copied to RESULTS/<game>/ (default docs/results/minatar), to be committed;
+# RESULTS= (empty) copies nothing.
 # Ctrl-C or SIGTERM: the running game checkpoints and the script stops with exit code 130.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-runs/minatar}
 SEED=${SEED:-0}
 GAMES=${GAMES:-"breakout asterix freeway seaquest space_invaders"}
+RESULTS=${RESULTS-docs/results/minatar}
 CONFIGURATION=${CONFIGURATION:-Release}
 DLL=${SPEEDYZERO:-"services/SpeedyZero.Cli/bin/$CONFIGURATION/net10.0/speedyzero.dll"}
 [[ -f "$DLL" ]] || { echo "make minatar: $DLL is missing; run 'make build' first" >&2; exit 3; }
@@ -55,7 +59,15 @@ for game in $GAMES; do
     130) echo "make minatar: stopped during $game; run it again to continue" >&2; exit 130 ;;
     *) echo "make minatar: $game failed (exit code $rc)" >&2; exit "$rc" ;;
   esac
-  reports+=(--run "$(latest_run "$game")")
+  run=$(latest_run "$game")
+  reports+=(--run "$run")
+  if [[ -n "$RESULTS" ]]; then
+    mkdir -p "$RESULTS/$game"
+    for f in config.yaml metrics.jsonl summary.json curves.png final.weights best.weights best.json; do
+      [[ -f "$run/$f" ]] && cp "$run/$f" "$RESULTS/$game/$f"
+    done
+    echo "make minatar: $game: results copied to $RESULTS/$game"
+  fi
 done
 
 dotnet "$DLL" report "${reports[@]}" --plot "$OUT/minatar.png"

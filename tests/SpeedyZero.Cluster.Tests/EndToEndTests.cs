@@ -77,7 +77,7 @@ public class EndToEndTests
         Assert.Contains(records, r => r.Kind == "learner");
         Assert.Contains(records, r => r.Kind == "progress");
         Assert.NotNull(RandomPolicyReference.Read(records));
-        foreach (var path in new[] { folder.ConfigPath, folder.CurvesPath, folder.SummaryPath, folder.BestWeightsPath, folder.BestInfoPath })
+        foreach (var path in new[] { folder.ConfigPath, folder.CurvesPath, folder.SummaryPath, folder.BestWeightsPath, folder.BestInfoPath, folder.FinalWeightsPath })
         {
             Assert.True(File.Exists(path) && new FileInfo(path).Length > 0, $"{path} is missing");
         }

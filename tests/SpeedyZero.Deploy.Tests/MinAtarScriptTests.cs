@@ -1,8 +1,8 @@
 namespace SpeedyZero.Deploy.Tests;
 
 /// <summary>
-/// `make minatar` (scripts/minatar.sh) on the small Catch game: it trains, reports and draws; run
-/// again, it finds the run finished, leaves its files as they were and reports again.
+/// `make minatar` (scripts/minatar.sh) on the small Catch game: it trains, reports, draws and copies the
+/// results to commit; run again, it finds the run finished, leaves its files as they were and reports again.
 /// </summary>
 public class MinAtarScriptTests
 {
@@ -20,6 +20,7 @@ public class MinAtarScriptTests
                 ["SEED"] = "3",
                 ["CONFIGURATION"] = "Release",
                 ["OPENBLAS_NUM_THREADS"] = "1",
+                ["RESULTS"] = Path.Combine(output.FullName, "results"),
             };
 
             // 3.5-4 min beside a training run using both cores; test projects also run side by side.
@@ -34,6 +35,15 @@ public class MinAtarScriptTests
             var metrics = File.ReadAllText(Path.Combine(run, "metrics.jsonl"));
             var config = File.ReadAllText(Path.Combine(run, "config.yaml"));
             var state = File.ReadAllText(Path.Combine(run, "checkpoint", "state.json"));
+            // The finished game's small outputs are copied for committing, the checkpoint not.
+            var results = Path.Combine(output.FullName, "results", "catch");
+            Assert.Contains($"catch: results copied to {Path.Combine(output.FullName, "results")}/catch", first.Output);
+            Assert.Equal(["best.json", "best.weights", "config.yaml", "curves.png", "final.weights", "metrics.jsonl", "summary.json"],
+                Directory.GetFiles(results).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            foreach (var file in Directory.GetFiles(results))
+            {
+                Assert.Equal(File.ReadAllBytes(Path.Combine(run, Path.GetFileName(file))), File.ReadAllBytes(file));
+            }
 
             var second = Tool.Run(bash, [Repo.PathOf("scripts/minatar.sh")], environment: environment, timeoutSeconds: 120);
 
@@ -46,7 +56,7 @@ public class MinAtarScriptTests
             Assert.Equal(state, File.ReadAllText(Path.Combine(run, "checkpoint", "state.json")));
             Assert.Single(Directory.GetDirectories(Path.Combine(output.FullName, "catch")));
 
-            PlayTheFinishedRun(run);
+            PlayTheFinishedRun(run, results);
         }
         finally
         {
@@ -55,7 +65,7 @@ public class MinAtarScriptTests
     }
 
     // What a user does next: `speedyzero eval` plays the run's weights (or a committed copy of them); weights that do not fit its network are a clear error.
-    private static void PlayTheFinishedRun(string run)
+    private static void PlayTheFinishedRun(string run, string results)
     {
         var dotnet = Tool.Require("dotnet", "install the .NET SDK (scripts/deps.sh)");
         var cli = Repo.PathOf("services/SpeedyZero.Cli/bin/Release/net10.0/speedyzero.dll");
@@ -67,21 +77,20 @@ public class MinAtarScriptTests
         // Redirected output is a log: the result line, not a last progress line that says the same just before it.
         Assert.DoesNotContain("3 of 3 episodes ended", played.Output);
 
-        // A committed result holds config.yaml and a weights file, no checkpoint: --weights plays it, with the
+        // The copied results hold config.yaml and weights files, no checkpoint: --weights plays them, with the
         // same returns as the run's own --best for the same weights and seed.
-        var result = Directory.CreateTempSubdirectory("speedyzero-result").FullName;
-        File.Copy(Path.Combine(run, "config.yaml"), Path.Combine(result, "config.yaml"));
-        var weights = Path.Combine(result, "final.weights");
-        File.Copy(Path.Combine(run, "best.weights"), weights);
-        var replayed = Tool.Run(dotnet, [cli, "eval", "--run", result, "--weights", weights, "--episodes", "3"], timeoutSeconds: 120);
+        var replayed = Tool.Run(dotnet, [cli, "eval", "--run", results, "--weights", Path.Combine(results, "best.weights"), "--episodes", "3"],
+            timeoutSeconds: 120);
         Assert.True(replayed.ExitCode == 0, replayed.Output);
-        Assert.Matches(@"\(weights .*final\.weights, learner step \d+", replayed.Output);
+        Assert.Matches(@"\(weights .*best\.weights, learner step \d+", replayed.Output);
         static string Returns(string output) => System.Text.RegularExpressions.Regex.Match(output, @"greedy return [^(]+").Value;
         Assert.Equal(Returns(played.Output), Returns(replayed.Output));
-        var both = Tool.Run(dotnet, [cli, "eval", "--run", run, "--best", "--weights", weights], timeoutSeconds: 120);
+        var final = Tool.Run(dotnet, [cli, "eval", "--run", results, "--weights", Path.Combine(results, "final.weights"), "--episodes", "3"],
+            timeoutSeconds: 120);
+        Assert.True(final.ExitCode == 0, final.Output);
+        var both = Tool.Run(dotnet, [cli, "eval", "--run", run, "--best", "--weights", Path.Combine(results, "final.weights")], timeoutSeconds: 120);
         Assert.Equal(2, both.ExitCode);
         Assert.Contains("--best and --weights name two different weights", both.Output);
-        Directory.Delete(result, recursive: true);
 
         File.WriteAllBytes(Path.Combine(run, "best.weights"), new byte[64]);
         var refused = Tool.Run(dotnet, [cli, "eval", "--run", run, "--best"], timeoutSeconds: 120);

@@ -162,7 +162,9 @@ public static class LearnerRunner
         // Done or draining: the step in flight has finished (the loop checks the token between steps).
         if (!cancellationToken.IsCancellationRequested)
         {
-            await FinalEvaluationAsync(cluster, recorder, new EvaluationRequest(model.Step, clock.EnvSteps, model.ExportWeights()), host.Logger);
+            var final = model.ExportWeights();
+            await FinalEvaluationAsync(cluster, recorder, new EvaluationRequest(model.Step, clock.EnvSteps, final), host.Logger);
+            recorder.RecordFinalWeights(final);
         }
 
         SaveCheckpoint(model.Step);

@@ -125,7 +125,9 @@ public sealed class EmbeddedTrainer(TrainRequest request)
             evaluations.Drain();
             try
             {
-                Evaluate(new EvaluationRequest(learnerModel.Step, clock.EnvSteps, learnerModel.ExportWeights()));
+                var final = learnerModel.ExportWeights();
+                Evaluate(new EvaluationRequest(learnerModel.Step, clock.EnvSteps, final));
+                recorder.RecordFinalWeights(final);
                 SaveCheckpoint(learnerModel.Step);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

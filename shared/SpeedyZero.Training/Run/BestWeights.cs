@@ -27,8 +27,8 @@ public sealed class BestWeights
         if (Best is { } best && result.Mean <= best.ReturnMean) return false;
         var evaluation = new BestEvaluation(result.LearnerStep, result.EnvSteps, result.Mean, result.StandardDeviation);
         // Weights first, then the record that names them; each replaces the old file in one move.
-        WriteAtomically(folder.BestWeightsPath, stream => stream.Write(weights));
-        WriteAtomically(folder.BestInfoPath, stream => JsonSerializer.Serialize(stream, evaluation, Json));
+        RunFolder.WriteAtomically(folder.BestWeightsPath, stream => stream.Write(weights));
+        RunFolder.WriteAtomically(folder.BestInfoPath, stream => JsonSerializer.Serialize(stream, evaluation, Json));
         Best = evaluation;
         return true;
     }
@@ -38,13 +38,6 @@ public sealed class BestWeights
         if (!File.Exists(path)) return null;
         using var stream = File.OpenRead(path);
         return JsonSerializer.Deserialize<BestEvaluation>(stream, Json);
-    }
-
-    private static void WriteAtomically(string path, Action<Stream> write)
-    {
-        var temporary = path + ".tmp";
-        using (var stream = File.Create(temporary)) write(stream);
-        File.Move(temporary, path, overwrite: true);
     }
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, WriteIndented = true };

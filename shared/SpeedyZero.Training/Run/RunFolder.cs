@@ -34,4 +34,15 @@ public sealed class RunFolder
 
     /// <summary>Learner step, env steps and mean return of the evaluation that produced best.weights.</summary>
     public string BestInfoPath => Path.Combine(Root, "best.json");
+
+    /// <summary>Weights at the end of a finished run (the final evaluation's), small enough to keep with its results.</summary>
+    public string FinalWeightsPath => Path.Combine(Root, "final.weights");
+
+    /// <summary>Replaces <paramref name="path"/> in one move, so a reader never sees half a file.</summary>
+    public static void WriteAtomically(string path, Action<Stream> write)
+    {
+        var temporary = path + ".tmp";
+        using (var stream = File.Create(temporary)) write(stream);
+        File.Move(temporary, path, overwrite: true);
+    }
 }

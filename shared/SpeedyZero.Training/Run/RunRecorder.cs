@@ -88,6 +88,9 @@ public sealed class RunRecorder : IDisposable
         return result;
     }
 
+    /// <summary>Writes final.weights: the weights a finished run ends with (those of its final evaluation).</summary>
+    public void RecordFinalWeights(byte[] weights) => RunFolder.WriteAtomically(Folder.FinalWeightsPath, stream => stream.Write(weights));
+
     /// <summary>Draws curves.png from metrics.jsonl as it is now.</summary>
     public void WriteCurves() => drawCurves?.Invoke(Folder, config);
 

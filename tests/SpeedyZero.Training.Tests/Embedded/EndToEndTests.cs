@@ -1,3 +1,4 @@
+using SpeedyZero.Training.Setup;
 using SpeedyZero.Training.Run;
 
 namespace SpeedyZero.Training.Tests.Embedded;
@@ -50,6 +51,11 @@ public class EndToEndTests
         Assert.NotNull(best);
         Assert.Equal(summary.BestReturnMean, best.ReturnMean);
         Assert.True(new FileInfo(folder.BestWeightsPath).Length > 1000, "best.weights holds the weights");
+
+        // The weights the run ended with are kept apart from the checkpoint (which holds the optimiser and the replay too).
+        using var final = new TrainingSetup(config).CreateModel();
+        Checkpoint.LoadModel(folder.CheckpointPath, final);
+        Assert.Equal(final.ExportWeights(), File.ReadAllBytes(folder.FinalWeightsPath));
     }
 
     [Fact]
