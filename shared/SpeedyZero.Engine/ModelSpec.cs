@@ -47,7 +47,7 @@ public sealed record ModelSpec
     /// <summary>Where the tensors live (engine.device).</summary>
     public EngineDevice Device { get; init; } = EngineDevice.Cpu;
 
-    /// <summary>The train step's arithmetic (engine.precision).</summary>
+    /// <summary>The arithmetic of training and large-batch inference (engine.precision).</summary>
     public EnginePrecision Precision { get; init; } = EnginePrecision.Float32;
 
     /// <summary>Seed of the initial weights and of the augmentation.</summary>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using ScottPlot;
 using ScottPlot.TickGenerators;
+using SpeedyZero.Training.Run;
 
 namespace SpeedyZero.Reporting.Plots;
 
@@ -64,6 +65,14 @@ public static class Figure
     }
 
     /// <summary>A dashed horizontal line across the panel (a random-policy return, a solved target).</summary>
+    /// <summary>Moves a line onto the panel's right axis, labelled, for a second quantity with its own scale.</summary>
+    public static void OnRightAxis(Plot plot, ScottPlot.Plottables.Scatter line, string label)
+    {
+        line.Axes.YAxis = plot.Axes.Right;
+        plot.Axes.Right.Label.Text = label;
+        plot.Axes.Right.Label.FontSize = 14;
+    }
+
     public static void Reference(Plot plot, string name, double y, Color color) =>
         plot.Add.HorizontalLine(y, 1.5f, color, LinePattern.Dashed).LegendText = name;
 
@@ -91,9 +100,7 @@ public static class Figure
         foreach (var panel in panels.Skip(1)) multiplot.AddPlot(panel);
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows: height / PanelHeight, columns: width / PanelWidth);
         using var image = multiplot.Render(width, height);
-        var temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, image.GetImageBytes(ImageFormat.Png, 100));
-        File.Move(temporary, path, overwrite: true);
+        RunFolder.WriteAtomically(path, stream => stream.Write(image.GetImageBytes(ImageFormat.Png, 100)));
     }
 
     /// <summary>Tick labels of step counts: 250, 1.5K, 20K, 1M.</summary>

@@ -51,12 +51,7 @@ public static class LearningCurves
         var speed = Figure.Panel("throughput", "wall clock (s)", "env steps/s");
         var env = Figure.Line(speed, "env steps/s (left axis)", Points(progress, "time_s", "env_steps_per_s"), Palette.GetColor(0));
         var learned = Figure.Line(speed, "learner steps/s (right axis)", Points(progress, "time_s", "learner_steps_per_s"), Palette.GetColor(1));
-        if (learned is not null)
-        {
-            learned.Axes.YAxis = speed.Axes.Right;
-            speed.Axes.Right.Label.Text = "learner steps/s";
-            speed.Axes.Right.Label.FontSize = 14;
-        }
+        if (learned is not null) Figure.OnRightAxis(speed, learned, "learner steps/s");
 
         if (env is null && learned is null) Figure.Message(speed, "no progress records yet");
 
@@ -66,12 +61,7 @@ public static class LearningCurves
         var resident = Figure.Line(memory, "resident memory (left axis)",
             Points(progress, "env_steps", "resident_memory_bytes").Select(p => (p.X, p.Y / 1048576.0)), Palette.GetColor(0));
         var stored = Figure.Line(memory, "replay transitions (right axis)", Points(progress, "env_steps", "replay_transitions").Where(p => p.Y > 0), Palette.GetColor(1));
-        if (stored is not null)
-        {
-            stored.Axes.YAxis = memory.Axes.Right;
-            memory.Axes.Right.Label.Text = "replay transitions";
-            memory.Axes.Right.Label.FontSize = 14;
-        }
+        if (stored is not null) Figure.OnRightAxis(memory, stored, "replay transitions");
 
         if (resident is null && stored is null) Figure.Message(memory, "no memory records yet");
         return [returns, total, parts, speed, memory];

@@ -5,6 +5,8 @@
 #include <functional>
 #include <map>
 #include <sstream>
+#include <stdexcept>
+#include <utility>
 
 #include "errors.h"
 
@@ -84,19 +86,35 @@ Field bool_field(const char* key, bool Config::*field) {
   return {key, [field](Config& c, const std::string& k, const std::string& v) { c.*field = to_bool(k, v); },
           [field](const Config& c) { return std::string(c.*field ? "true" : "false"); }};
 }
+// A field that takes one of a few names, each standing for one value.
+template <typename E>
+Field enum_field(const char* key, E Config::*field, std::vector<std::pair<std::string, E>> names) {
+  std::string expected = "expected ";
+  for (size_t i = 0; i < names.size(); i++) {
+    expected += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + names[i].first;
+  }
+  return {key,
+          [field, names, expected](Config& c, const std::string& k, const std::string& v) {
+            for (const auto& [name, value] : names) {
+              if (name == v) {
+                c.*field = value;
+                return;
+              }
+            }
+            bad(k, v, expected);
+          },
+          [field, names](const Config& c) {
+            for (const auto& [name, value] : names) {
+              if (c.*field == value) return name;
+            }
+            throw std::logic_error("config field without a name for its value");
+          }};
+}
 
 const std::vector<Field>& fields() {
   static const std::vector<Field> table = {
-      {"observation_kind",
-       [](Config& c, const std::string& k, const std::string& v) {
-         if (v == "vector") c.obs_kind = ObsKind::vector;
-         else if (v == "grid") c.obs_kind = ObsKind::grid;
-         else if (v == "image") c.obs_kind = ObsKind::image;
-         else bad(k, v, "expected vector, grid or image");
-       },
-       [](const Config& c) {
-         return std::string(c.obs_kind == ObsKind::vector ? "vector" : c.obs_kind == ObsKind::grid ? "grid" : "image");
-       }},
+      enum_field("observation_kind", &Config::obs_kind,
+                 {{"vector", ObsKind::vector}, {"grid", ObsKind::grid}, {"image", ObsKind::image}}),
       {"observation_shape", [](Config& c, const std::string& k, const std::string& v) { c.obs_shape = to_shape(k, v); },
        [](const Config& c) {
          std::string text;
@@ -128,16 +146,8 @@ const std::vector<Field>& fields() {
       double_field("augment_intensity", &Config::augment_intensity),
       int_field("unroll", &Config::unroll),
       int_field("lstm_horizon", &Config::lstm_horizon),
-      {"optimizer",
-       [](Config& c, const std::string& k, const std::string& v) {
-         if (v == "sgd") c.optimizer = OptimizerKind::sgd;
-         else if (v == "adam") c.optimizer = OptimizerKind::adam;
-         else if (v == "lars") c.optimizer = OptimizerKind::lars;
-         else bad(k, v, "expected sgd, adam or lars");
-       },
-       [](const Config& c) {
-         return std::string(c.optimizer == OptimizerKind::sgd ? "sgd" : c.optimizer == OptimizerKind::adam ? "adam" : "lars");
-       }},
+      enum_field("optimizer", &Config::optimizer,
+                 {{"sgd", OptimizerKind::sgd}, {"adam", OptimizerKind::adam}, {"lars", OptimizerKind::lars}}),
       double_field("learning_rate", &Config::lr),
       double_field("momentum", &Config::momentum),
       double_field("weight_decay", &Config::weight_decay),
@@ -157,13 +167,7 @@ const std::vector<Field>& fields() {
          c.device = v;
        },
        [](const Config& c) { return c.device; }},
-      {"precision",
-       [](Config& c, const std::string& k, const std::string& v) {
-         if (v == "float32") c.precision = Precision::float32;
-         else if (v == "bfloat16") c.precision = Precision::bfloat16;
-         else bad(k, v, "expected float32 or bfloat16");
-       },
-       [](const Config& c) { return std::string(c.precision == Precision::bfloat16 ? "bfloat16" : "float32"); }},
+      enum_field("precision", &Config::precision, {{"float32", Precision::float32}, {"bfloat16", Precision::bfloat16}}),
       {"seed",
        [](Config& c, const std::string& k, const std::string& v) {
          const int64_t s = to_int(k, v);

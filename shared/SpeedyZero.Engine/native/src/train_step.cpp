@@ -20,8 +20,7 @@ torch::Tensor cross_entropy(const torch::Tensor& logits, const torch::Tensor& ta
 // for the forward pass (and so the backward pass); parameters and their gradients stay float32.
 class BFloat16Autocast {
  public:
-  BFloat16Autocast() {
-    previous_dtype_ = at::autocast::get_autocast_cpu_dtype();
+  BFloat16Autocast() : previous_enabled_(at::autocast::is_cpu_enabled()), previous_dtype_(at::autocast::get_autocast_cpu_dtype()) {
     at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
     at::autocast::set_cpu_enabled(true);
     at::autocast::increment_nesting();
@@ -29,14 +28,15 @@ class BFloat16Autocast {
   ~BFloat16Autocast() {
     // The weights cast to bfloat16 are cached for one step only: they change with every step.
     if (at::autocast::decrement_nesting() == 0) at::autocast::clear_cache();
-    at::autocast::set_cpu_enabled(false);
+    at::autocast::set_cpu_enabled(previous_enabled_);
     at::autocast::set_autocast_cpu_dtype(previous_dtype_);
   }
   BFloat16Autocast(const BFloat16Autocast&) = delete;
   BFloat16Autocast& operator=(const BFloat16Autocast&) = delete;
 
  private:
-  at::ScalarType previous_dtype_ = at::kBFloat16;
+  bool previous_enabled_;
+  at::ScalarType previous_dtype_;
 };
 
 // Forward unchanged; backward multiplies the gradient by `scale`.
