@@ -13,4 +13,11 @@ public enum EnginePrecision
     /// CPU with bfloat16 arithmetic (AVX512_BF16 or AMX); the engine refuses it elsewhere (docs/engine-runtime.md).
     /// </summary>
     BFloat16,
+
+    /// <summary>
+    /// A configuration value only: bfloat16 where the CPU has bfloat16 arithmetic, float32 elsewhere and on CUDA.
+    /// The configuration loader replaces it with what it chose, so a model never sees it and a run folder's
+    /// config.yaml records the precision that ran.
+    /// </summary>
+    Auto,
 }

@@ -49,6 +49,9 @@ public static class EngineRuntime
     /// <summary>True when the engine was built against a CUDA libtorch and sees a device.</summary>
     public static unsafe bool CudaAvailable => Query<int>(&NativeMethods.CudaAvailable, "cuda available") != 0;
 
+    /// <summary>True when this CPU has bfloat16 arithmetic (AVX512_BF16 or AMX): where <see cref="EnginePrecision.BFloat16"/> runs.</summary>
+    public static unsafe bool CpuBFloat16Available => Query<int>(&NativeMethods.CpuBFloat16Available, "cpu bfloat16 available") != 0;
+
     /// <summary>One value read through a native function that writes it to a pointer.</summary>
     private static unsafe T Query<T>(delegate*<T*, int> read, string what)
         where T : unmanaged

@@ -84,7 +84,7 @@ public sealed record ModelSpec
         if (Optimizer is null) Fail("optimizer", "null", "is required");
         Optimizer.Validate();
         if (!Enum.IsDefined(Device)) Fail("device", Device, "is not a known device");
-        if (!Enum.IsDefined(Precision)) Fail("precision", Precision, "is not float32 or bfloat16");
+        if (Precision is not (EnginePrecision.Float32 or EnginePrecision.BFloat16)) Fail("precision", Precision, "is not float32 or bfloat16");
         if (Seed < 0) Fail("seed", Seed, "must not be negative");
         return this;
     }

@@ -32,7 +32,8 @@ public static class ConfigLoader
         if (file is not null) layers.AddFile(file);
         layers.AddEnvironment(environment);
         foreach (var assignment in overrides) layers.AddOverride(assignment);
-        return layers.Build<TrainingConfig>(TrainingConfig.ReplacedKeys).Validate();
+        var config = layers.Build<TrainingConfig>(TrainingConfig.ReplacedKeys).Validate();
+        return config with { Engine = config.Engine.WithPrecisionResolved() };
     }
 
     /// <summary>A preset's layers; names may use '-' for '_'.</summary>

@@ -124,8 +124,8 @@ public sealed record EngineSection
 
     /// <summary>
     /// float32, or bfloat16 for the train step's convolutions and matrix products and large-batch inference's
-    /// convolutions (faster where the CPU has AVX512_BF16 or AMX; refused elsewhere). Weights, optimiser state and
-    /// losses stay float32.
+    /// convolutions (faster where the CPU has AVX512_BF16 or AMX; refused elsewhere), or auto: bfloat16 where it
+    /// runs, float32 elsewhere. Weights, optimiser state and losses stay float32.
     /// </summary>
     public EnginePrecision Precision { get; init; } = EnginePrecision.Float32;
 
@@ -133,8 +133,14 @@ public sealed record EngineSection
     {
         Check.That(Threads >= 1, "engine.threads", "must be at least 1");
         Check.That(Enum.IsDefined(Device), "engine.device", $"'{Device}' is not cpu or cuda");
-        Check.That(Enum.IsDefined(Precision), "engine.precision", $"'{Precision}' is not float32 or bfloat16");
+        Check.That(Enum.IsDefined(Precision), "engine.precision", $"'{Precision}' is not float32, bfloat16 or auto");
     }
+
+    /// <summary>This section with precision auto replaced by this machine's choice (bfloat16 needs a CPU with bfloat16 arithmetic).</summary>
+    public EngineSection WithPrecisionResolved() => Precision != EnginePrecision.Auto ? this : this with
+    {
+        Precision = Device == EngineDevice.Cpu && EngineRuntime.CpuBFloat16Available ? EnginePrecision.BFloat16 : EnginePrecision.Float32,
+    };
 }
 
 /// <summary>Monte-Carlo tree search (ALGORITHM.md section 3).</summary>

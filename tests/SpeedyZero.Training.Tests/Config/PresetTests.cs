@@ -1,3 +1,4 @@
+using SpeedyZero.Engine;
 using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Setup;
 
@@ -78,6 +79,30 @@ public class PresetTests
         Assert.Equal(0, setup.ModelSpec.Model.GradClip);
         Assert.Contains("grad_clip=0\n", setup.ModelSpec.ToNativeText());
         Assert.Equal(3, setup.Config.Engine.Threads);
+    }
+
+    [Theory]
+    [InlineData("engine.device=cpu", true)]
+    [InlineData("engine.device=cuda", false)]
+    public void Precision_auto_is_resolved_to_what_this_machine_runs_and_saved_resolved(string device, bool cpu)
+    {
+        // The kernel's reading of the CPU, independent of oneDNN's (which the loader asks).
+        var bfloat16 = File.ReadLines("/proc/cpuinfo").Any(line => line.StartsWith("flags", StringComparison.Ordinal) &&
+            line.Split(' ').Any(flag => flag is "avx512_bf16" or "amx_bf16"));
+        var config = ConfigLoader.Load("catch", null, new Dictionary<string, string>(), ["engine.precision=auto", device]);
+
+        var expected = cpu && bfloat16 ? EnginePrecision.BFloat16 : EnginePrecision.Float32;
+        Assert.Equal(expected, config.Engine.Precision);
+        Assert.Contains($"precision: {expected}", ConfigLoader.ToYaml(config));
+        Assert.Equal(EnginePrecision.Float32, ConfigLoader.Load("catch", null, new Dictionary<string, string>(), []).Engine.Precision);
+    }
+
+    [Fact]
+    public void The_MinAtar_preset_asks_for_bfloat16_where_the_CPU_has_it()
+    {
+        var config = ConfigLoader.Load("breakout", null, new Dictionary<string, string>(), []);
+        Assert.NotEqual(EnginePrecision.Auto, config.Engine.Precision);
+        Assert.Equal(ConfigLoader.ToYaml(config), ConfigLoader.ToYaml(ConfigLoader.Load("breakout", null, new Dictionary<string, string>(), ["engine.precision=auto"])));
     }
 
     public static TheoryData<string> AllPresets()

@@ -42,6 +42,10 @@ SZ_EXPORT int32_t sz_onednn_reference_convolutions(int64_t* count);
 /* 1 when this library was built against a CUDA libtorch and a device is visible. */
 SZ_EXPORT int32_t sz_cuda_available(int32_t* available);
 
+/* 1 when this CPU has bfloat16 arithmetic (AVX512_BF16 or AMX) by oneDNN's reading: where precision
+ * 'bfloat16' is allowed. */
+SZ_EXPORT int32_t sz_cpu_bfloat16_available(int32_t* available);
+
 /* Toolchain probe: out[m x n] = a[m x k] @ b[k x n] computed by libtorch. */
 SZ_EXPORT int32_t sz_probe_matmul(const float* a, const float* b, float* out,
                                   int32_t m, int32_t k, int32_t n);

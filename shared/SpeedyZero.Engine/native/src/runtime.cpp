@@ -19,7 +19,7 @@ __attribute__((constructor)) void pin_openblas_threads() {
 
 }  // namespace
 
-extern "C" SZ_EXPORT int32_t sz_abi_version(void) { return 4; }
+extern "C" SZ_EXPORT int32_t sz_abi_version(void) { return 5; }
 
 extern "C" SZ_EXPORT int32_t sz_noop(void) { return SZ_OK; }
 
@@ -34,6 +34,13 @@ extern "C" SZ_EXPORT int32_t sz_cuda_available(int32_t* available) {
   return sz::guarded([&] {
     if (available == nullptr) throw sz::invalid_argument("available is null");
     *available = torch::cuda::is_available() ? 1 : 0;
+  });
+}
+
+extern "C" SZ_EXPORT int32_t sz_cpu_bfloat16_available(int32_t* available) {
+  return sz::guarded([&] {
+    if (available == nullptr) throw sz::invalid_argument("available is null");
+    *available = sz::cpu_has_bfloat16() ? 1 : 0;
   });
 }
 
