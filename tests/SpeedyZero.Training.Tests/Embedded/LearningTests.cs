@@ -9,7 +9,7 @@ public class LearningTests
     [Fact]
     public void Working_learner_masters_catch()
     {
-        var (summary, _) = TrainerRuns.Train(TrainerRuns.Config("catch", "run.env_steps=2500"));
+        var (summary, _) = TrainerRuns.Train(TrainerRuns.Config("catch", "run.env_steps=4000"));
 
         // Random play scores about -0.2; 0.9 means at least 19 of 20 balls caught. One late
         // evaluation may dip by a few catches while the policy is still moving, so the final one
