@@ -1,3 +1,4 @@
+using SpeedyZero.Testing;
 using Xunit.Abstractions;
 
 namespace SpeedyZero.Engine.Tests;
@@ -5,11 +6,6 @@ namespace SpeedyZero.Engine.Tests;
 /// <summary>engine.precision bfloat16: training and large-batch inference follow float32; refused on a CPU without bfloat16.</summary>
 public class BFloat16Tests(ITestOutputHelper output)
 {
-    // The kernel's reading of the CPU, independent of oneDNN's (which the engine asks).
-    private static bool CpuHasBFloat16() =>
-        File.ReadLines("/proc/cpuinfo").Any(line => line.StartsWith("flags", StringComparison.Ordinal) &&
-            line.Split(' ').Any(flag => flag is "avx512_bf16" or "amx_bf16"));
-
     [Theory]
     [InlineData("vector")]
     [InlineData("grid")]
@@ -17,7 +13,7 @@ public class BFloat16Tests(ITestOutputHelper output)
     public void Bfloat16_steps_follow_float32_and_fit_a_fixed_batch_or_are_refused_without_bfloat16_arithmetic(string family)
     {
         var spec = TestModels.Family(family) with { Precision = EnginePrecision.BFloat16 };
-        if (!CpuHasBFloat16())
+        if (!CpuFeatures.HasBFloat16())
         {
             var error = Assert.Throws<EngineArgumentException>(() => EfficientZeroModel.Create(spec));
             Assert.Contains("config field 'precision'", error.Message);
@@ -60,7 +56,7 @@ public class BFloat16Tests(ITestOutputHelper output)
     public void Bfloat16_inference_follows_float32_on_large_batches_and_is_float32_on_small_ones(string family, int batchSize)
     {
         var spec = TestModels.Family(family) with { Precision = EnginePrecision.BFloat16 };
-        if (!CpuHasBFloat16())
+        if (!CpuFeatures.HasBFloat16())
         {
             var error = Assert.Throws<EngineArgumentException>(() => EfficientZeroModel.Create(spec));
             Assert.Contains("config field 'precision'", error.Message);

@@ -1,5 +1,6 @@
 using SpeedyZero.Engine;
 using SpeedyZero.Training.Config;
+using SpeedyZero.Testing;
 using SpeedyZero.Training.Setup;
 
 namespace SpeedyZero.Training.Tests.Config;
@@ -86,12 +87,9 @@ public class PresetTests
     [InlineData("engine.device=cuda", false)]
     public void Precision_auto_is_resolved_to_what_this_machine_runs_and_saved_resolved(string device, bool cpu)
     {
-        // The kernel's reading of the CPU, independent of oneDNN's (which the loader asks).
-        var bfloat16 = File.ReadLines("/proc/cpuinfo").Any(line => line.StartsWith("flags", StringComparison.Ordinal) &&
-            line.Split(' ').Any(flag => flag is "avx512_bf16" or "amx_bf16"));
         var config = ConfigLoader.Load("catch", null, new Dictionary<string, string>(), ["engine.precision=auto", device]);
 
-        var expected = cpu && bfloat16 ? EnginePrecision.BFloat16 : EnginePrecision.Float32;
+        var expected = cpu && CpuFeatures.HasBFloat16() ? EnginePrecision.BFloat16 : EnginePrecision.Float32;
         Assert.Equal(expected, config.Engine.Precision);
         Assert.Contains($"precision: {expected}", ConfigLoader.ToYaml(config));
         Assert.Equal(EnginePrecision.Float32, ConfigLoader.Load("catch", null, new Dictionary<string, string>(), []).Engine.Precision);
