@@ -259,7 +259,7 @@ public static class LearnerRunner
                 var dt = Math.Max(now - previous.Time, 1e-3);
                 recorder.Log.Write("progress", new ProgressSnapshot(recorder.Log.Elapsed.TotalSeconds, env, 0, learner, 0, double.NaN,
                     (env - previous.Env) / dt, (learner - previous.Learner) / dt, 0, 0, 0, stats.LearnerWaitSeconds, 0, null, null,
-                    ProgressSnapshot.ResidentMemoryNow()).AsMetrics());
+                    ProcessMemory.Now()).AsMetrics());
                 previous = (now, env, learner);
             }
         }

@@ -59,7 +59,8 @@ public static class ProgressView
 
         grid.AddRow("[grey]batch queue[/]", $"{s.BatchQueue}", "[grey]actor paused / learner waited[/]",
             $"{s.ThrottledSeconds:0}s / {s.LearnerWaitSeconds:0}s");
-        grid.AddRow("[grey]resident memory[/]", $"{s.ResidentMemoryBytes / 1048576.0:N0} MiB", "", "");
+        grid.AddRow("[grey]resident memory[/]", $"{s.Memory.ResidentBytes / 1048576.0:N0} MiB", "[grey]of it managed[/]",
+            $"{s.Memory.ManagedBytes / 1048576.0:N0} MiB");
 
         return new Panel(new Rows(bar, grid)).Header($"[bold]{Markup.Escape(title)}[/] {TimeSpan.FromSeconds(s.ElapsedSeconds):hh\\:mm\\:ss}");
     }
@@ -69,7 +70,7 @@ public static class ProgressView
         $"[{TimeSpan.FromSeconds(s.ElapsedSeconds):hh\\:mm\\:ss}] env {s.EnvSteps:N0}/{s.TotalEnvSteps:N0} ({s.EnvStepsPerSecond:N0}/s) " +
         $"learner {s.LearnerSteps:N0} ({s.LearnerStepsPerSecond:N1}/s) return {Format(s.RecentReturn)} " +
         $"eval {(s.LastEvaluation is { } e ? $"{e.Mean:0.##}" : "-")} loss {(s.Losses is { } l ? l.Total.ToString("0.###") : "-")} " +
-        $"memory {s.ResidentMemoryBytes / 1048576.0:N0} MiB";
+        $"memory {s.Memory.ResidentBytes / 1048576.0:N0} MiB (managed {s.Memory.ManagedBytes / 1048576.0:N0})";
 
     private static string Format(double value) => double.IsNaN(value) ? "-" : value.ToString("0.##");
 

@@ -182,7 +182,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
             var snapshot = new ProgressSnapshot(log.Elapsed.TotalSeconds, env, config.Run.EnvSteps, learnerSteps,
                 stats.Episodes, stats.RecentReturn, (env - previous.Env) / dt, (learnerSteps - previous.Learner) / dt,
                 buffer.Status.Transitions, batches.Count, stats.ThrottledSeconds, stats.LearnerWaitSeconds,
-                stats.RefreshedPositions, stats.LastTrainStep, stats.Evaluations.LastOrDefault(), ProgressSnapshot.ResidentMemoryNow());
+                stats.RefreshedPositions, stats.LastTrainStep, stats.Evaluations.LastOrDefault(), ProcessMemory.Now());
             if (now - previous.Time >= 4) previous = (now, env, learnerSteps);
             return snapshot;
         }

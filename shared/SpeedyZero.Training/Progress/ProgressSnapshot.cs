@@ -19,10 +19,8 @@ public sealed record ProgressSnapshot(
     long RefreshedPositions,
     TrainResult? Losses,
     EvaluationResult? LastEvaluation,
-    long ResidentMemoryBytes)
+    ProcessMemory Memory)
 {
-    /// <summary>This process's resident set size now (what the kernel's OOM killer weighs).</summary>
-    public static long ResidentMemoryNow() => Environment.WorkingSet;
 
     public IEnumerable<KeyValuePair<string, double>> AsMetrics() =>
     [
@@ -37,6 +35,18 @@ public sealed record ProgressSnapshot(
         new("actor_throttled_s", ThrottledSeconds),
         new("learner_wait_s", LearnerWaitSeconds),
         new("refreshed_positions", RefreshedPositions),
-        new("resident_memory_bytes", ResidentMemoryBytes),
+        new("resident_memory_bytes", Memory.ResidentBytes),
+        new("managed_memory_bytes", Memory.ManagedBytes),
     ];
+}
+
+/// <summary>
+/// This process's memory: its resident set (what the kernel's OOM killer weighs) and the part of it the .NET
+/// garbage collector has committed, so that a climb in the first can be told apart: managed objects or native
+/// (libtorch, oneDNN, glibc's arenas).
+/// </summary>
+public readonly record struct ProcessMemory(long ResidentBytes, long ManagedBytes)
+{
+    // TotalCommittedBytes is as of the last collection (0 before the first).
+    public static ProcessMemory Now() => new(Environment.WorkingSet, GC.GetGCMemoryInfo().TotalCommittedBytes);
 }

@@ -16,10 +16,10 @@ public class LearningCurvesTests
         "{\"time_s\":0.1,\"kind\":\"baseline\",\"episodes\":200,\"return_mean\":22.5,\"return_std\":11}",
         "{\"time_s\":5,\"kind\":\"progress\",\"env_steps\":400,\"learner_steps\":0,\"recent_return\":\"NaN\",\"env_steps_per_s\":80,\"learner_steps_per_s\":0}",
         "{\"time_s\":10,\"kind\":\"learner\",\"learner_steps\":10,\"env_steps\":800,\"loss_total\":3.5,\"loss_policy\":1.1,\"loss_value\":1.4,\"loss_value_prefix\":0.7,\"loss_consistency\":-0.3}",
-        "{\"time_s\":11,\"kind\":\"progress\",\"env_steps\":900,\"learner_steps\":12,\"recent_return\":25,\"env_steps_per_s\":90,\"learner_steps_per_s\":2,\"replay_transitions\":900,\"resident_memory_bytes\":209715200}",
+        "{\"time_s\":11,\"kind\":\"progress\",\"env_steps\":900,\"learner_steps\":12,\"recent_return\":25,\"env_steps_per_s\":90,\"learner_steps_per_s\":2,\"replay_transitions\":900,\"resident_memory_bytes\":209715200,\"managed_memory_bytes\":52428800}",
         "{\"time_s\":12,\"kind\":\"eval\",\"learner_steps\":10,\"env_steps\":900,\"return_mean\":40,\"return_std\":12,\"episodes\":20}",
         "{\"time_s\":20,\"kind\":\"learner\",\"learner_steps\":20,\"env_steps\":1600,\"loss_total\":2.5,\"loss_policy\":0.9,\"loss_value\":1.0,\"loss_value_prefix\":0.5,\"loss_consistency\":-0.2}",
-        "{\"time_s\":21,\"kind\":\"progress\",\"env_steps\":1700,\"learner_steps\":22,\"recent_return\":60,\"env_steps_per_s\":85,\"learner_steps_per_s\":2.5,\"replay_transitions\":0,\"resident_memory_bytes\":220200960}",
+        "{\"time_s\":21,\"kind\":\"progress\",\"env_steps\":1700,\"learner_steps\":22,\"recent_return\":60,\"env_steps_per_s\":85,\"learner_steps_per_s\":2.5,\"replay_transitions\":0,\"resident_memory_bytes\":220200960,\"managed_memory_bytes\":62914560}",
         "{\"time_s\":22,\"kind\":\"eval\",\"learner_steps\":20,\"env_steps\":1700,\"return_mean\":120,\"return_std\":30,\"episodes\":20}",
     ];
 
@@ -95,9 +95,11 @@ public class LearningCurvesTests
     {
         var memory = LearningCurves.Panels(Records(Metrics), "CartPole-v1", solvedReturn: 475)[4];
 
-        Assert.Equal(["resident memory (left axis)", "replay transitions (right axis)"], Legend(memory));
+        Assert.Equal(["resident memory (left axis)", "of it managed (left axis)", "replay transitions (right axis)"], Legend(memory));
         var resident = memory.GetPlottables<Scatter>().Single(s => s.LegendText.StartsWith("resident"));
         Assert.Equal([new Coordinates(900, 200), new Coordinates(1700, 210)], resident.Data.GetScatterPoints());
+        var managed = memory.GetPlottables<Scatter>().Single(s => s.LegendText.StartsWith("of it managed"));
+        Assert.Equal([new Coordinates(900, 50), new Coordinates(1700, 60)], managed.Data.GetScatterPoints());
         // A replay size of 0 (a cluster learner's, which cannot see the replay) is not drawn.
         var replay = memory.GetPlottables<Scatter>().Single(s => s.LegendText.StartsWith("replay"));
         Assert.Same(memory.Axes.Right, replay.Axes.YAxis);

@@ -7,7 +7,7 @@ namespace SpeedyZero.Reporting.Tests.Progress;
 public class ProgressViewTests
 {
     private static ProgressSnapshot Snapshot(EvaluationResult? evaluation) => new(3725, 25_000, 100_000, 2_500, 120, double.NaN, 410, 3.5,
-        24_000, 2, 0, 0, 0, new TrainResult(1.25, 0.5, 0.5, 0.2, 0.05, 1, 0.1, 2_500), evaluation, 734_003_200);
+        24_000, 2, 0, 0, 0, new TrainResult(1.25, 0.5, 0.5, 0.2, 0.05, 1, 0.1, 2_500), evaluation, new ProcessMemory(734_003_200, 209_715_200));
 
     [Fact]
     public void The_log_line_says_how_far_the_run_got()
@@ -15,7 +15,7 @@ public class ProgressViewTests
         var line = ProgressView.Line(Snapshot(new EvaluationResult(2_000, 20_000, [10, 20])));
 
         Assert.StartsWith("[01:02:05] env 25,000/100,000 (410/s) learner 2,500 (3.5/s)", line);
-        Assert.Contains("return - eval 15 loss 1.25 memory 700 MiB", line); // no self-play episode yet: "-", not NaN
+        Assert.Contains("return - eval 15 loss 1.25 memory 700 MiB (managed 200)", line); // no self-play episode yet: "-", not NaN
         Assert.Contains("eval -", ProgressView.Line(Snapshot(null)));
     }
 

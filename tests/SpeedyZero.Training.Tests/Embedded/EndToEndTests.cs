@@ -44,6 +44,7 @@ public class EndToEndTests
         // Progress records carry the process's resident memory (libtorch alone is over 50 MiB).
         Assert.NotEmpty(progress);
         Assert.All(progress, r => Assert.InRange(r.Get("resident_memory_bytes")!.Value, 50 << 20, 64L << 30));
+        Assert.All(progress, r => Assert.InRange(r.Get("managed_memory_bytes")!.Value, 1, r.Get("resident_memory_bytes")!.Value));
         Assert.Equal(400, progress[^1].Get("env_steps"));
 
         // The best evaluation's weights are kept beside the checkpoint.
