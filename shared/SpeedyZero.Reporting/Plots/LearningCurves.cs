@@ -58,11 +58,10 @@ public static class LearningCurves
         // Once the replay is full, memory should stay flat: a climb past that is a leak, not data.
         // (A cluster learner records no replay size: its replay lives in another process.)
         var memory = Figure.Panel("memory", "env steps", "resident memory (MiB)");
-        var resident = Figure.Line(memory, "resident memory (left axis)",
-            Points(progress, "env_steps", "resident_memory_bytes").Select(p => (p.X, p.Y / 1048576.0)), Palette.GetColor(0));
+        IEnumerable<(double X, double Y)> MiB(string key) => Points(progress, "env_steps", key).Select(p => (p.X, p.Y / 1048576.0));
+        var resident = Figure.Line(memory, "resident memory (left axis)", MiB("resident_memory_bytes"), Palette.GetColor(0));
         // The managed part, so that a climb can be told apart: .NET objects or native memory (older runs lack it).
-        Figure.Line(memory, "of it managed (left axis)",
-            Points(progress, "env_steps", "managed_memory_bytes").Select(p => (p.X, p.Y / 1048576.0)), Palette.GetColor(2));
+        Figure.Line(memory, "of it managed (left axis)", MiB("managed_memory_bytes"), Palette.GetColor(2));
         var stored = Figure.Line(memory, "replay transitions (right axis)", Points(progress, "env_steps", "replay_transitions").Where(p => p.Y > 0), Palette.GetColor(1));
         if (stored is not null) Figure.OnRightAxis(memory, stored, "replay transitions");
 

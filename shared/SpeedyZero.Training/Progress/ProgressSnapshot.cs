@@ -21,7 +21,6 @@ public sealed record ProgressSnapshot(
     EvaluationResult? LastEvaluation,
     ProcessMemory Memory)
 {
-
     public IEnumerable<KeyValuePair<string, double>> AsMetrics() =>
     [
         new("env_steps", EnvSteps),
