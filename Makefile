@@ -8,9 +8,13 @@ CLI := dotnet run --project services/SpeedyZero.Cli -c $(CONFIGURATION) --no-bui
 # Runtime hygiene for every process that loads libtorch (see docs/engine-runtime.md):
 # OpenBLAS' own thread pool spins against libtorch's, so it gets one thread.
 export OPENBLAS_NUM_THREADS := 1
-# glibc malloc keeps large tensor buffers instead of mmap/munmap-ing them on every call
-# (batch-256 inference 2-3x faster, measured in docs/engine-runtime.md).
-export GLIBC_TUNABLES := glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=4294967296:glibc.malloc.top_pad=268435456
+# libtorch's buffers come from jemalloc, preloaded where it is installed ('make deps' installs it):
+# under glibc's malloc a training run's resident memory climbs for hours. The engine sets up
+# whichever malloc it finds (NativeAllocator).
+JEMALLOC := $(firstword $(wildcard /usr/lib/*/libjemalloc.so.2))
+ifneq ($(JEMALLOC),)
+export LD_PRELOAD := $(JEMALLOC)
+endif
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 

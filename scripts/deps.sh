@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   libtorch-dev          # the native engine's neural-network library (CPU)
   libopenblas0-pthread  # fast BLAS for libtorch (the default reference BLAS is ~20x slower)
+  libjemalloc2          # the malloc engine processes run on (make preloads it): flat resident memory over long runs
   libdnnl-dev           # oneDNN headers: the engine calls the oneDNN libtorch links directly (large-batch conv inference)
   python3-torch         # PyTorch 1.13 on the same libtorch: the reference side of 'make bench BENCH=engine' (bench only; no test needs it)
   cmake g++ make        # build of the native engine

@@ -40,8 +40,7 @@ public sealed class EngineBench : IBenchSuite
         EngineRuntime.Threads = ThreadsFromEnvironment();
         var threads = EngineRuntime.Threads;
         report.Add("threads", threads, "threads", "both sides");
-        var tunables = Environment.GetEnvironmentVariable("GLIBC_TUNABLES");
-        report.Add("glibc malloc tunables set", string.IsNullOrEmpty(tunables) ? 0 : 1, "bool", $"GLIBC_TUNABLES={tunables ?? "(unset)"}");
+        report.Add("jemalloc", NativeAllocator.Kind == MallocKind.Jemalloc ? 1 : 0, "bool", $"both sides: {NativeAllocator.Describe()}");
 
         // Fails here, before anything is timed, when python3-torch is missing.
         var torch = TorchReference.Find();

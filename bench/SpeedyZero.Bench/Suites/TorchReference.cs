@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using SpeedyZero.Engine;
 
 namespace SpeedyZero.Bench.Suites;
 
@@ -8,7 +9,8 @@ namespace SpeedyZero.Bench.Suites;
 /// The PyTorch side of the engine bench: bench/reference/efficientzero_torch.py (copied next to the
 /// bench's assembly) run by Debian's python3 with python3-torch, one child process per call, each
 /// printing one JSON object on stdout. The child inherits this process's environment (threads of
-/// OpenBLAS, glibc malloc tunables), so both sides run under the same variables.
+/// OpenBLAS, a preloaded jemalloc) and gets the engine's malloc settings as the variable its
+/// allocator reads, so both sides run on the same allocator, configured alike.
 /// </summary>
 public sealed class TorchReference
 {
@@ -86,6 +88,12 @@ public sealed class TorchReference
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (NativeAllocator.Applied)
+        {
+            var (name, value) = NativeAllocator.ChildEnvironment;
+            start.Environment[name] = value;
+        }
+
         foreach (var a in arguments)
         {
             start.ArgumentList.Add(a);

@@ -9,6 +9,7 @@ using SpeedyZero.Training.Embedded;
 using SpeedyZero.Training.Run;
 using SpeedyZero.Training.Setup;
 using SpeedyZero.Cluster.Hosting;
+using SpeedyZero.Engine;
 
 namespace SpeedyZero.Cli.Commands;
 
@@ -109,6 +110,8 @@ public static class TrainCommand
         {
             AnsiConsole.Write(new Panel(new Text(yaml)).Header("effective configuration"));
             AnsiConsole.MarkupLineInterpolated($"run folder: [blue]{folder.Root}[/]");
+            EngineRuntime.EnsureLoaded();
+            AnsiConsole.MarkupLineInterpolated($"malloc: {NativeAllocator.Describe()}");
         }
 
         var summary = new EmbeddedTrainer(new TrainRequest(config, folder, resume is not null)

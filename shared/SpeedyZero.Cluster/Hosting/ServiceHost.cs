@@ -125,6 +125,7 @@ public static class ServiceHost
             {
                 setup = new TrainingSetup(config); // loads the engine and sets its threads
                 EngineRuntime.EnsureLoaded();
+                logger.LogInformation("Engine loaded; malloc: {Malloc}", NativeAllocator.Describe());
                 engineReady = true;
             }
 
