@@ -11,7 +11,7 @@ namespace SpeedyZero.Cli.Commands;
 /// (<c>--best</c>), or a weights file (<c>--weights</c>: any file the engine exported, such as a
 /// committed result's), always with the run folder's own configuration.
 /// </summary>
-internal sealed record RunWeights(TrainingSetup Setup, byte[] Weights, long LearnerStep, string Source)
+internal sealed record RunWeights(TrainingSetup Setup, byte[] Weights, long? LearnerStep, string Source)
 {
     /// <summary>Loads them, or returns null after printing why not (the command exits with <see cref="ExitCodes.Usage"/>).</summary>
     public static RunWeights? Load(string command, string runDirectory, bool best, string? weightsFile = null)
@@ -64,11 +64,12 @@ internal sealed record RunWeights(TrainingSetup Setup, byte[] Weights, long Lear
             return null;
         }
 
-        if (weightsFile is not null) return new RunWeights(setup, model.ExportWeights(), model.Step, $"weights {weightsFile}");
+        // A weights file does not record the learner step it was exported at.
+        if (weightsFile is not null) return new RunWeights(setup, model.ExportWeights(), null, $"weights {weightsFile}");
         if (best) return new RunWeights(setup, model.ExportWeights(), new BestWeights(folder).Best?.LearnerSteps ?? model.Step, "best weights");
         return new RunWeights(setup, model.ExportWeights(), model.Step, "checkpoint");
     }
 
-    /// <summary>"best weights, learner step N", "checkpoint, learner step N" or "weights FILE, learner step N".</summary>
-    public string Describe() => $"{Source}, learner step {LearnerStep}";
+    /// <summary>"best weights, learner step N", "checkpoint, learner step N" or "weights FILE".</summary>
+    public string Describe() => LearnerStep is { } step ? $"{Source}, learner step {step}" : Source;
 }
