@@ -123,6 +123,10 @@ step_image() {
     --progress lines >"$work/train" 2>&1 || fail "train --preset cartpole --steps 300 in the image: $(tail -20 "$work/train")"
   grep -qE "env steps +│ +[0-9]{3,}" "$work/train" || fail "the CartPole run in the image reported no env steps: $(tail -20 "$work/train")"
   say "engine loads in the image: 300 CartPole env steps (train --preset cartpole) exit 0"
+  # The image preloads jemalloc (LD_PRELOAD); a missing library would only be a loader warning.
+  grep -q "malloc: jemalloc, purging off" "$work/train" ||
+    fail "the engine in the image does not run on jemalloc: $(grep -a 'malloc' "$work/train" || tail -5 "$work/train")"
+  say "the engine in the image runs on the preloaded jemalloc, purging off"
 
   # A role on 9090 with the cluster's config and no NATS: alive, not ready, metrics served.
   local name="speedyzero-check-$$"
