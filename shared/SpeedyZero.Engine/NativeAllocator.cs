@@ -43,8 +43,12 @@ public static unsafe partial class NativeAllocator
 
     private static int applied;
 
+    // jemalloc's mallctl, looked up once over the global scope (which holds what LD_PRELOAD loaded); 0 under glibc.
+    private static readonly nint MallctlFunction =
+        NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "mallctl", out var address) ? address : 0;
+
     /// <summary>The malloc this process runs on (jemalloc when its <c>mallctl</c> is resolvable).</summary>
-    public static MallocKind Kind { get; } = MallctlAddress() == 0 ? MallocKind.Glibc : MallocKind.Jemalloc;
+    public static MallocKind Kind { get; } = MallctlFunction == 0 ? MallocKind.Glibc : MallocKind.Jemalloc;
 
     /// <summary>True once <see cref="Apply"/> has set the allocator; false where the environment was left in charge.</summary>
     public static bool Applied => Volatile.Read(ref applied) == 1;
@@ -54,7 +58,7 @@ public static unsafe partial class NativeAllocator
     /// same libtorch) these settings; a preloaded jemalloc reaches it through the inherited LD_PRELOAD.
     /// </summary>
     public static KeyValuePair<string, string> ChildEnvironment => Kind == MallocKind.Jemalloc
-        ? new("MALLOC_CONF", "dirty_decay_ms:-1,muzzy_decay_ms:-1")
+        ? new("MALLOC_CONF", string.Join(',', JemallocDecay.Select(decay => $"{decay}:-1")))
         : new("GLIBC_TUNABLES", string.Join(':', GlibcSettings.Select(s => $"{s.Tunable}={s.Value}")));
 
     /// <summary>One line for logs and run panels: the allocator and who configured it.</summary>
@@ -138,7 +142,7 @@ public static unsafe partial class NativeAllocator
 
     private static int Mallctl(string name, void* old, nuint* oldSize, void* newValue, nuint newSize)
     {
-        var mallctl = (delegate* unmanaged<byte*, void*, nuint*, void*, nuint, int>)MallctlAddress();
+        var mallctl = (delegate* unmanaged<byte*, void*, nuint*, void*, nuint, int>)MallctlFunction;
         fixed (byte* n = Encoding.ASCII.GetBytes(name + '\0'))
         {
             return mallctl(n, old, oldSize, newValue, newSize);
@@ -152,10 +156,6 @@ public static unsafe partial class NativeAllocator
             throw new EngineException($"jemalloc's mallctl refused {name} (error {error})");
         }
     }
-
-    // dlsym over the global scope, which holds what LD_PRELOAD loaded.
-    private static nint MallctlAddress() =>
-        NativeLibrary.TryGetExport(NativeLibrary.GetMainProgramHandle(), "mallctl", out var address) ? address : 0;
 
     // glibc's own soname: the unversioned libc.so is a linker script where libc6-dev is installed.
     [LibraryImport("libc.so.6", EntryPoint = "mallopt")]
