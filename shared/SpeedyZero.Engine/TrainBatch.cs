@@ -73,4 +73,19 @@ public sealed class TrainBatch
 
     /// <summary>Samples whose policy target came from a fresh search.</summary>
     public int FreshPolicies { get; set; }
+
+    /// <summary>Zeroes every array and count: the batch is as new, for reuse.</summary>
+    public void Clear()
+    {
+        Array.Clear(Ids);
+        Array.Clear(Weights);
+        Array.Clear(Observations);
+        Array.Clear(Actions);
+        Array.Clear(Masks);
+        Array.Clear(TargetValues);
+        Array.Clear(TargetValuePrefixes);
+        Array.Clear(TargetPolicies);
+        TargetVersion = 0;
+        FreshPolicies = 0;
+    }
 }

@@ -123,6 +123,47 @@ public class BatchQueueTests
     }
 
     [Fact]
+    public async Task Batches_circulate_a_published_one_is_filled_again_and_a_returned_one_is_decoded_into_again()
+    {
+        await using var f = await StartAsync();
+        var reanalyzer = f.Queue();
+        var learner = f.Queue();
+
+        var first = reanalyzer.Rent();
+        CopyInto(f.Batch(11), first);
+        await reanalyzer.PublishAsync(first, Timeout());
+        var second = reanalyzer.Rent();
+        Assert.Same(first, second); // encoded on publish, so free to fill again
+        Assert.All(second.Observations, v => Assert.Equal(0f, v));
+        Assert.Equal(0, second.TargetVersion);
+        var expectedSecond = f.Batch(12);
+        CopyInto(expectedSecond, second);
+
+        var taken = await TakeAsync(learner);
+        AssertIdentical(f.Batch(11), taken);
+        learner.Return(taken);
+        await reanalyzer.PublishAsync(second, Timeout());
+        var takenAgain = await TakeAsync(learner);
+        Assert.Same(taken, takenAgain);
+        AssertIdentical(expectedSecond, takenAgain);
+        Assert.Throws<ArgumentException>(() => learner.Return(new TrainBatch(3, f.Setup.UnrollSteps, f.Setup.StackedObservationSize, f.Setup.ActionCount)));
+    }
+
+    private static void CopyInto(TrainBatch source, TrainBatch destination)
+    {
+        source.Ids.CopyTo(destination.Ids);
+        source.Weights.CopyTo(destination.Weights);
+        source.Observations.CopyTo(destination.Observations);
+        source.Actions.CopyTo(destination.Actions);
+        source.Masks.CopyTo(destination.Masks);
+        source.TargetValues.CopyTo(destination.TargetValues);
+        source.TargetValuePrefixes.CopyTo(destination.TargetValuePrefixes);
+        source.TargetPolicies.CopyTo(destination.TargetPolicies);
+        destination.TargetVersion = source.TargetVersion;
+        destination.FreshPolicies = source.FreshPolicies;
+    }
+
+    [Fact]
     public async Task A_batch_that_fits_stays_one_message_without_chunk_headers()
     {
         await using var f = await StartAsync("cartpole", batchSize: 32);

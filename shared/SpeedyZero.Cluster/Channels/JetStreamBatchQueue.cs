@@ -23,8 +23,10 @@ public sealed class JetStreamBatchQueue : IBatchQueue, IAsyncDisposable
 {
     private static readonly TimeSpan FullRetry = TimeSpan.FromMilliseconds(20);
     private readonly ClusterContext context;
-    private readonly int batchSize, unroll, observationSize, actionCount;
     private readonly int maxEncodedLength;
+    // Batches used again and again: those a reanalyzer fills (free once encoded) and those the learner
+    // decodes into (free once it gives them back). Two pools: a published batch never turns into a taken one.
+    private readonly TrainBatchPool outgoing, incoming;
     // Names this process's transfers; an identifier, not a source of the run's randomness.
     private readonly string producer = Guid.NewGuid().ToString("N")[..12];
     private readonly Counter.Child redeliveries;
@@ -45,11 +47,9 @@ public sealed class JetStreamBatchQueue : IBatchQueue, IAsyncDisposable
     public JetStreamBatchQueue(ClusterContext context, int batchSize, int unroll, int observationSize, int actionCount, TimeSpan? transferTimeout = null)
     {
         this.context = context;
-        this.batchSize = batchSize;
-        this.unroll = unroll;
-        this.observationSize = observationSize;
-        this.actionCount = actionCount;
         maxEncodedLength = TrainBatchMessage.MaxEncodedLength(batchSize, unroll, observationSize, actionCount);
+        outgoing = new TrainBatchPool(batchSize, unroll, observationSize, actionCount);
+        incoming = new TrainBatchPool(batchSize, unroll, observationSize, actionCount);
         redeliveries = context.Metrics.CreateCounter("speedyzero_jetstream_redeliveries_total",
                 "JetStream messages received with a delivery count above 1.", ["stream", "consumer"])
             .WithLabels(context.Names.BatchStream, ClusterNames.LearnerConsumer);
@@ -88,10 +88,15 @@ public sealed class JetStreamBatchQueue : IBatchQueue, IAsyncDisposable
         }
     }
 
+    public TrainBatch Rent() => outgoing.Rent();
+
+    public void Return(TrainBatch batch) => incoming.Return(batch);
+
     public async ValueTask PublishAsync(TrainBatch batch, CancellationToken cancellationToken)
     {
         var id = Interlocked.Increment(ref sequence);
         var data = Wire.Encode(TrainBatchMessage.From(batch, id));
+        outgoing.Return(batch); // encoded: the bytes travel, the batch is free for the next one
         var transferId = $"{producer}-{id}";
         var chunkSize = ChunkSplitter.ChunkSizeFor(context.MaxPayload);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -143,14 +148,15 @@ public sealed class JetStreamBatchQueue : IBatchQueue, IAsyncDisposable
             PeakOpenTransfers = Math.Max(PeakOpenTransfers, assembler.InFlight + (complete ? 1 : 0));
             if (!complete) continue;
 
+            var batch = incoming.Rent();
             try
             {
-                var batch = new TrainBatch(batchSize, unroll, observationSize, actionCount);
                 Wire.Decode<TrainBatchMessage>(payload).CopyTo(batch);
                 return batch;
             }
             catch (FormatException e)
             {
+                incoming.Return(batch);
                 context.DecodeErrors.Reject(subject, e);
             }
         }

@@ -278,7 +278,11 @@ public static class LearnerRunner
 
         public int Count => inner.Count;
 
+        public TrainBatch Rent() => inner.Rent();
+
         public ValueTask PublishAsync(TrainBatch batch, CancellationToken cancellationToken) => inner.PublishAsync(batch, cancellationToken);
+
+        public void Return(TrainBatch batch) => inner.Return(batch);
 
         public async ValueTask<TrainBatch> TakeAsync(CancellationToken cancellationToken)
         {

@@ -50,7 +50,8 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         var clock = new InMemoryRunClock(resumed?.EnvSteps ?? 0, resumed?.LearnerSteps ?? 0);
         var segmentsChannel = new InMemorySegmentChannel();
         var replay = new InMemoryReplayClient(buffer);
-        var batches = new InMemoryBatchQueue(config.Reanalyze.QueueCapacity);
+        var batches = new InMemoryBatchQueue(config.Reanalyze.QueueCapacity,
+            new TrainBatchPool(config.Learner.BatchSize, setup.UnrollSteps, setup.StackedObservationSize, setup.ActionCount));
         var weights = new InMemoryWeightsChannel();
         var stats = new TrainingStats();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -65,18 +65,21 @@ public sealed class ReanalyzerRole(
                 stats.RecordWeightsInUse(WeightsKind.Target, follower.Version);
             }
 
-            var batch = new TrainBatch(batchSize, unroll, stackSize, actionCount) { TargetVersion = follower.Version };
+            var batch = batches.Rent();
+            batch.TargetVersion = follower.Version;
             var assembleStarted = Stopwatch.GetTimestamp();
             if (!TryAssemble(model, search, scratch, batch, searchSeed++, cancellationToken))
             {
+                batches.Return(batch);
                 continue; // a sampled segment was evicted meanwhile: draw again
             }
 
             BatchBuilt?.Invoke(Stopwatch.GetElapsedTime(assembleStarted));
+            var freshPolicies = batch.FreshPolicies; // once published, the batch is the learner's
             wait.Restart();
             Blocking.Wait(batches.PublishAsync(batch, cancellationToken));
             QueueWaitSeconds += wait.Elapsed.TotalSeconds;
-            stats.RecordBatch(batch.FreshPolicies);
+            stats.RecordBatch(freshPolicies);
         }
     }
 
