@@ -21,6 +21,7 @@ packages=(
   buildah               # builds the images without a Docker engine (make images, the deploy check)
   podman                # runs the image and plays the manifests as pods (the deploy check)
   runc                  # podman's and buildah's runtime here (crun 1.8 refuses hybrid cgroups)
+  catatonit             # podman kube play builds its local pause image from it (the deploy check)
   mmdebstrap            # makes the local Debian base image (scripts/container-bases.sh)
 )
 
