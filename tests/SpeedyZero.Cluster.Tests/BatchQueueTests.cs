@@ -55,21 +55,22 @@ public class BatchQueueTests
         return new Fixture { Nats = nats, Redis = redis, Context = context, Setup = new TrainingSetup(config) };
     }
 
-    private static TrainBatch RandomBatch(TrainingSetup setup, int seed)
+    private static TrainBatch RandomBatch(TrainingSetup setup, int seed) =>
+        Fill(new TrainBatch(setup.Config.Learner.BatchSize, setup.UnrollSteps, setup.StackedObservationSize, setup.ActionCount), seed);
+
+    // The same contents for the same seed, whichever batch of the shape receives them.
+    private static TrainBatch Fill(TrainBatch batch, int seed)
     {
         var random = new Random(seed);
-        var batch = new TrainBatch(setup.Config.Learner.BatchSize, setup.UnrollSteps, setup.StackedObservationSize, setup.ActionCount)
-        {
-            TargetVersion = random.NextInt64(1, 1L << 50),
-            FreshPolicies = random.Next(setup.Config.Learner.BatchSize + 1),
-        };
+        batch.TargetVersion = random.NextInt64(1, 1L << 50);
+        batch.FreshPolicies = random.Next(batch.BatchSize + 1);
         for (var i = 0; i < batch.Ids.Length; i++) batch.Ids[i] = seed * 100_000L + i;
         foreach (var array in new[] { batch.Weights, batch.Observations, batch.Masks, batch.TargetValues, batch.TargetValuePrefixes, batch.TargetPolicies })
         {
             for (var i = 0; i < array.Length; i++) array[i] = (float)(random.NextDouble() * 2 - 1);
         }
 
-        for (var i = 0; i < batch.Actions.Length; i++) batch.Actions[i] = random.Next(setup.ActionCount);
+        for (var i = 0; i < batch.Actions.Length; i++) batch.Actions[i] = random.Next(batch.ActionCount);
         return batch;
     }
 
@@ -129,15 +130,13 @@ public class BatchQueueTests
         var reanalyzer = f.Queue();
         var learner = f.Queue();
 
-        var first = reanalyzer.Rent();
-        CopyInto(f.Batch(11), first);
+        var first = Fill(reanalyzer.Rent(), 11);
         await reanalyzer.PublishAsync(first, Timeout());
         var second = reanalyzer.Rent();
         Assert.Same(first, second); // encoded on publish, so free to fill again
         Assert.All(second.Observations, v => Assert.Equal(0f, v));
         Assert.Equal(0, second.TargetVersion);
-        var expectedSecond = f.Batch(12);
-        CopyInto(expectedSecond, second);
+        Fill(second, 12);
 
         var taken = await TakeAsync(learner);
         AssertIdentical(f.Batch(11), taken);
@@ -145,22 +144,8 @@ public class BatchQueueTests
         await reanalyzer.PublishAsync(second, Timeout());
         var takenAgain = await TakeAsync(learner);
         Assert.Same(taken, takenAgain);
-        AssertIdentical(expectedSecond, takenAgain);
+        AssertIdentical(f.Batch(12), takenAgain);
         Assert.Throws<ArgumentException>(() => learner.Return(new TrainBatch(3, f.Setup.UnrollSteps, f.Setup.StackedObservationSize, f.Setup.ActionCount)));
-    }
-
-    private static void CopyInto(TrainBatch source, TrainBatch destination)
-    {
-        source.Ids.CopyTo(destination.Ids);
-        source.Weights.CopyTo(destination.Weights);
-        source.Observations.CopyTo(destination.Observations);
-        source.Actions.CopyTo(destination.Actions);
-        source.Masks.CopyTo(destination.Masks);
-        source.TargetValues.CopyTo(destination.TargetValues);
-        source.TargetValuePrefixes.CopyTo(destination.TargetValuePrefixes);
-        source.TargetPolicies.CopyTo(destination.TargetPolicies);
-        destination.TargetVersion = source.TargetVersion;
-        destination.FreshPolicies = source.FreshPolicies;
     }
 
     [Fact]
