@@ -198,8 +198,9 @@ public sealed class JetStreamBatchQueue : IBatchQueue, IAsyncDisposable
                         await inbox.Writer.WriteAsync(message, cancellationToken);
                     }
                 }
-                catch (NatsException e) when (!cancellationToken.IsCancellationRequested)
+                catch (NatsException e)
                 {
+                    cancellationToken.ThrowIfCancellationRequested();
                     context.Logger.LogWarning("Consuming training batches failed, retrying: {Error}", e.Message);
                     await context.RestoreStreamsAsync(cancellationToken);
                     await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);
@@ -237,12 +238,15 @@ public sealed class JetStreamBatchQueue : IBatchQueue, IAsyncDisposable
                 ack.EnsureSuccess();
                 return;
             }
-            catch (NatsJSApiException e) when (IsFull(e) && !cancellationToken.IsCancellationRequested)
+            // A refusal that answers a publish sent before the stop is the stop, not a failure:
+            // the token is checked only after catching, so it ends the loop as a cancellation.
+            catch (NatsJSApiException e) when (IsFull(e))
             {
                 await Task.Delay(FullRetry, cancellationToken);
             }
-            catch (NatsException e) when (!cancellationToken.IsCancellationRequested)
+            catch (NatsException e)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 context.Logger.LogWarning("Publishing a training batch failed, retrying: {Error}", e.Message);
                 await context.RestoreStreamsAsync(cancellationToken);
                 await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken);

@@ -87,8 +87,9 @@ public sealed class JetStreamSegmentSink : ISegmentSink, IAsyncDisposable
                 published.Inc();
                 return;
             }
-            catch (NatsException e) when (!cancellationToken.IsCancellationRequested)
+            catch (NatsException e)
             {
+                cancellationToken.ThrowIfCancellationRequested(); // an answer to a publish sent before the stop
                 retries.Inc();
                 if (attempt % 20 == 0)
                 {

@@ -69,8 +69,9 @@ public sealed class NatsReplayClient(ClusterContext context, string prioritySour
             {
                 return await context.RedisAsync(db => RedisReplayStore.ReadSegmentsAsync(db, context.Names, segmentIds, cancellationToken));
             }
-            catch (StackExchange.Redis.RedisException e) when (!cancellationToken.IsCancellationRequested)
+            catch (StackExchange.Redis.RedisException e)
             {
+                cancellationToken.ThrowIfCancellationRequested(); // failed because the role is stopping
                 if (attempt % 20 == 0) context.Logger.LogWarning("Reading segments from Redis failed, retrying: {Error}", e.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
             }
@@ -116,8 +117,9 @@ public sealed class NatsReplayClient(ClusterContext context, string prioritySour
                 message = await context.Nats.RequestAsync<byte[], byte[]>(subject, payload,
                     replyOpts: new NatsSubOpts { Timeout = TimeSpan.FromSeconds(10) }, cancellationToken: cancellationToken);
             }
-            catch (Exception e) when (e is NatsException or TimeoutException && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is NatsException or TimeoutException)
             {
+                cancellationToken.ThrowIfCancellationRequested(); // failed because the role is stopping
                 // The replay is restarting (no responders) or busy: wait and ask again.
                 if (attempt % 20 == 0) context.Logger.LogWarning("Replay request on {Subject} failed, retrying: {Error}", subject, e.Message);
                 await Task.Delay(delay, cancellationToken);
