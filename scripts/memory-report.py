@@ -1,14 +1,13 @@
 #!/usr/bin/env python3
 """Is a run's resident memory flat once its replay is full? Reads the progress records of a run
-folder's metrics.jsonl and prints, for each process that ran after the replay filled (a resume
-starts a new process, whose memory starts low), the mean resident memory of each window of
+folder's metrics.jsonl and prints, for each process that ran after the replay filled (each
+"resume" record starts a new process, whose memory starts low), the mean resident memory of each window of
 WINDOW seconds (default 600) after its first WARMUP seconds (default 300), and how far apart the
 window means are.
 
     scripts/memory-report.py RUN_FOLDER_OR_METRICS [--window S] [--warmup S]
 
-A new process is recognised by its resident memory falling below 60% of the record before
-(metrics.jsonl does not mark resumes). Exits 2 when no record has a full replay.
+Exits 2 when no record has a full replay.
 """
 import argparse
 import json
@@ -17,10 +16,11 @@ from pathlib import Path
 
 
 def progress(path):
+    """The progress records with resident memory, and the resume records between them."""
     with open(path, encoding="utf-8") as f:
         for line in f:
             record = json.loads(line)
-            if record.get("kind") == "progress" and "resident_memory_bytes" in record:
+            if record.get("kind") == "resume" or (record.get("kind") == "progress" and "resident_memory_bytes" in record):
                 yield record
 
 
@@ -37,18 +37,18 @@ def main():
         print(f"memory-report: no metrics.jsonl at {path}", file=sys.stderr)
         return 2
     records = list(progress(path))
-    capacity = max((r["replay_transitions"] for r in records), default=0)
-    full = [r for r in records if capacity and r["replay_transitions"] >= capacity]
-    if not full:
+    capacity = max((r["replay_transitions"] for r in records if r["kind"] == "progress"), default=0)
+    processes = [[]]
+    for r in records:
+        if r["kind"] == "resume":
+            processes.append([])
+        elif capacity and r["replay_transitions"] >= capacity:
+            processes[-1].append(r)
+    processes = [p for p in processes if p]
+    if not processes:
         print(f"memory-report: {path}: no progress record with a full replay", file=sys.stderr)
         return 2
-
-    processes, previous = [[]], None
-    for r in full:
-        if previous and r["resident_memory_bytes"] < 0.6 * previous["resident_memory_bytes"]:
-            processes.append([])
-        processes[-1].append(r)
-        previous = r
+    full = processes[0]
 
     print(f"{path}: replay full ({capacity:,} transitions) from {full[0]['env_steps']:,} env steps")
     for process in processes:

@@ -45,6 +45,12 @@ public sealed class RunRecorder : IDisposable
         this.drawCurves = drawCurves;
         File.WriteAllText(folder.ConfigPath, ConfigLoader.ToYaml(config));
         Log = new MetricsLog(folder.MetricsPath, TimeSpan.FromSeconds(resumed?.ElapsedSeconds ?? 0));
+        if (resumed is not null)
+        {
+            // A new process from here: readers of metrics.jsonl (memory-report.py) split the run at this record.
+            Log.Write("resume", [new("env_steps", resumed.EnvSteps), new("learner_steps", resumed.LearnerSteps)]);
+        }
+
         best = new BestWeights(folder);
         RandomReturn = RandomPolicyReference.Ensure(setup, Log, folder.MetricsPath, cancellationToken);
     }

@@ -75,6 +75,10 @@ public class EndToEndTests
         Assert.InRange(first.RandomReturnMean, 15, 30);
         Assert.Equal(first.RandomReturnMean, second.RandomReturnMean);
         Assert.Single(MetricsLog.Read(folder.MetricsPath), r => r.Kind == "baseline");
+        // The resume is marked where the second process began: at the checkpoint's steps.
+        var resume = Assert.Single(MetricsLog.Read(folder.MetricsPath), r => r.Kind == "resume");
+        Assert.Equal(saved.EnvSteps, resume.Get("env_steps"));
+        Assert.Equal(saved.LearnerSteps, resume.Get("learner_steps"));
         // The summary covers the whole run: the first segment's evaluations count towards the best.
         var evaluations = EvaluationPoint.AllIn(MetricsLog.Read(folder.MetricsPath));
         Assert.True(evaluations.Count(e => e.EnvSteps <= 300) >= 2, "the first segment's evaluations are kept");
