@@ -171,13 +171,26 @@ public sealed class EfficientZeroModel : IRecurrentModel, IDisposable
             result.GradNorm, result.LearningRate, result.Step);
     }
 
-    /// <summary>Weights and normalisation statistics as a versioned byte buffer (for broadcasting).</summary>
-    public unsafe byte[] ExportWeights()
+    /// <summary>Weights and normalisation statistics as a versioned byte buffer (for broadcasting), in a new array.</summary>
+    public byte[] ExportWeights()
+    {
+        byte[]? buffer = null;
+        return ExportWeights(ref buffer);
+    }
+
+    /// <summary>
+    /// Exports into <paramref name="buffer"/> and returns it, replacing it only when its length is not
+    /// the export's: a caller that exports again and again (the learner) allocates once.
+    /// </summary>
+    public unsafe byte[] ExportWeights(ref byte[]? buffer)
     {
         byte* data;
         long length;
         NativeStatus.Check(NativeMethods.ModelExportWeights(handle, &data, &length), "export weights");
-        return new ReadOnlySpan<byte>(data, checked((int)length)).ToArray();
+        var exported = new ReadOnlySpan<byte>(data, checked((int)length));
+        if (buffer is null || buffer.Length != exported.Length) buffer = new byte[exported.Length];
+        exported.CopyTo(buffer);
+        return buffer;
     }
 
     /// <summary>Loads weights exported by a model of the same architecture (refused otherwise).</summary>

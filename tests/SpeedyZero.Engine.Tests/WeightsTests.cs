@@ -28,6 +28,25 @@ public sealed class WeightsTests : IDisposable
     }
 
     [Fact]
+    public void Exporting_into_a_buffer_reuses_it_and_writes_what_a_new_export_holds()
+    {
+        using var model = EfficientZeroModel.Create(TestModels.Grid());
+        var batch = TestModels.RandomBatch(model, 6, seed: 3);
+        byte[]? buffer = null;
+        var first = model.ExportWeights(ref buffer);
+        Assert.Same(buffer, first);
+        Assert.Equal(model.ExportWeights(), first);
+
+        batch.Train(model);
+        var second = model.ExportWeights(ref buffer);
+        Assert.Same(first, second); // the same array, written again
+        Assert.Equal(model.ExportWeights(), second);
+
+        byte[]? wrongLength = new byte[3];
+        Assert.Equal(second, model.ExportWeights(ref wrongLength)); // replaced, not overrun
+    }
+
+    [Fact]
     public void Import_refuses_weights_of_another_architecture()
     {
         using var small = EfficientZeroModel.Create(TestModels.Vector());

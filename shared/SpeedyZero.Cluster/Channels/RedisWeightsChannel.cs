@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 using SpeedyZero.Cluster.Contracts;
+using StackExchange.Redis;
 using SpeedyZero.Training.Channels;
 
 namespace SpeedyZero.Cluster.Channels;
@@ -42,7 +43,7 @@ public sealed class RedisWeightsChannel(ClusterContext context) : IWeightsChanne
         }
     }
 
-    public async ValueTask PublishAsync(WeightsKind kind, long version, byte[] weights, CancellationToken cancellationToken)
+    public async ValueTask PublishAsync(WeightsKind kind, long version, ReadOnlyMemory<byte> weights, CancellationToken cancellationToken)
     {
         var names = context.Names;
         var key = names.WeightsBlob(kind, version);
@@ -63,18 +64,25 @@ public sealed class RedisWeightsChannel(ClusterContext context) : IWeightsChanne
             WeightsVersion = version,
             RedisKey = key,
             ByteLength = weights.Length,
-            Sha256 = SHA256.HashData(weights),
+            Sha256 = SHA256.HashData(weights.Span),
             LearnerStep = version,
             CreatedAtMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
         };
         await context.Nats.PublishAsync(names.WeightsAnnounce(kind), Wire.Encode(announcement), cancellationToken: cancellationToken);
     }
 
-    public async ValueTask<WeightsVersion?> GetNewerAsync(WeightsKind kind, long haveVersion, CancellationToken cancellationToken)
+    public async ValueTask<long?> ReadNewerAsync(WeightsKind kind, long haveVersion, WeightsReader read, CancellationToken cancellationToken)
     {
         try
         {
-            return await FetchNewerAsync(kind, haveVersion);
+            // The blob arrives in a pooled lease, handed back once read: no array per version.
+            var (version, lease) = await FetchNewerAsync(kind, haveVersion);
+            using (lease)
+            {
+                if (lease is null) return null;
+                read(version, lease.Span);
+                return version;
+            }
         }
         catch (StackExchange.Redis.RedisException e)
         {
@@ -84,13 +92,13 @@ public sealed class RedisWeightsChannel(ClusterContext context) : IWeightsChanne
         }
     }
 
-    private async Task<WeightsVersion?> FetchNewerAsync(WeightsKind kind, long haveVersion)
+    private async Task<(long Version, Lease<byte>? Blob)> FetchNewerAsync(WeightsKind kind, long haveVersion)
     {
         var slot = (int)kind;
         var now = Environment.TickCount64;
         if (LatestSeen(kind) <= haveVersion && now - Interlocked.Read(ref lastPoll[slot]) < PollEvery.TotalMilliseconds)
         {
-            return null;
+            return (-1, null);
         }
 
         // Redis holds the truth: read the latest version there, then its blob.
@@ -98,17 +106,16 @@ public sealed class RedisWeightsChannel(ClusterContext context) : IWeightsChanne
         var latestText = await context.RedisAsync(db => db.StringGetAsync(context.Names.WeightsLatest(kind)));
         if (latestText.IsNull || !long.TryParse((string?)latestText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var latest))
         {
-            return null;
+            return (-1, null);
         }
 
         Raise(slot, latest);
         if (latest <= haveVersion)
         {
-            return null;
+            return (-1, null);
         }
 
-        var blob = await context.RedisAsync(db => db.StringGetAsync(context.Names.WeightsBlob(kind, latest)));
-        return blob.IsNull ? null : new WeightsVersion(latest, (byte[])blob!);
+        return (latest, await context.RedisAsync(db => db.StringGetLeaseAsync(context.Names.WeightsBlob(kind, latest))));
     }
 
     private async Task ListenAsync(WeightsKind kind, string subject, INatsSub<byte[]> subscription, CancellationToken cancellationToken)

@@ -115,16 +115,17 @@ public static class LearnerRunner
         }, CancellationToken.None);
         var progress = Task.Run(() => WriteProgressAsync(recorder, clock, stats, backgroundStop.Token), CancellationToken.None);
 
+        var targetCopy = new TargetWeightsCopy(weights);
         void SaveCheckpoint(long step)
         {
-            var target = Training.Roles.Blocking.Wait(weights.GetNewerAsync(WeightsKind.Target, -1, CancellationToken.None));
+            var target = targetCopy.Read(model, step, CancellationToken.None);
             var emptyReplay = new ReplaySnapshot(new PriorityIndexState(0, 1f, 0, 0, [], []), []);
-            Checkpoint.Save(directory, model, target?.Weights ?? model.ExportWeights(), emptyReplay, new RunState
+            Checkpoint.Save(directory, model, target.Weights, emptyReplay, new RunState
             {
                 LearnerSteps = step,
                 EnvSteps = clock.EnvSteps,
                 ElapsedSeconds = recorder.Log.Elapsed.TotalSeconds,
-                TargetVersion = target?.Version ?? step,
+                TargetVersion = target.Version,
             });
             checkpoints.Inc();
             lastCheckpoint.Set(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
@@ -295,13 +296,13 @@ public static class LearnerRunner
     /// <summary>Records the newest self-play version published.</summary>
     private sealed class PublishedWeights(IWeightsChannel inner, Gauge published, TrainingConfig config) : IWeightsChannel
     {
-        public async ValueTask PublishAsync(WeightsKind kind, long version, byte[] weights, CancellationToken cancellationToken)
+        public async ValueTask PublishAsync(WeightsKind kind, long version, ReadOnlyMemory<byte> weights, CancellationToken cancellationToken)
         {
             await inner.PublishAsync(kind, version, weights, cancellationToken);
             if (kind == WeightsKind.SelfPlay) published.Set(WeightsVersions.Publication(version, kind, config));
         }
 
-        public ValueTask<WeightsVersion?> GetNewerAsync(WeightsKind kind, long haveVersion, CancellationToken cancellationToken) =>
-            inner.GetNewerAsync(kind, haveVersion, cancellationToken);
+        public ValueTask<long?> ReadNewerAsync(WeightsKind kind, long haveVersion, WeightsReader read, CancellationToken cancellationToken) =>
+            inner.ReadNewerAsync(kind, haveVersion, read, cancellationToken);
     }
 }

@@ -70,16 +70,17 @@ public sealed class EmbeddedTrainer(TrainRequest request)
             recorder.RecordEvaluation(request.LearnerStep, request.EnvSteps, played, request.Weights);
         }
 
+        var targetCopy = new TargetWeightsCopy(weights);
         void SaveCheckpoint(long step)
         {
-            var target = Blocking.Wait(weights.GetNewerAsync(WeightsKind.Target, -1, stop.Token));
-            Checkpoint.Save(folder.CheckpointPath, learnerModel, target?.Weights ?? learnerModel.ExportWeights(), buffer.Snapshot(), new RunState
+            var target = targetCopy.Read(learnerModel, step, stop.Token);
+            Checkpoint.Save(folder.CheckpointPath, learnerModel, target.Weights, buffer.Snapshot(), new RunState
             {
                 LearnerSteps = step,
                 EnvSteps = clock.EnvSteps,
                 Episodes = stats.Episodes + (resumed?.Episodes ?? 0),
                 ElapsedSeconds = log.Elapsed.TotalSeconds,
-                TargetVersion = target?.Version ?? step,
+                TargetVersion = target.Version,
             });
         }
 

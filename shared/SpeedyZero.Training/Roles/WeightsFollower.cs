@@ -4,22 +4,31 @@ using SpeedyZero.Training.Channels;
 namespace SpeedyZero.Training.Roles;
 
 /// <summary>Keeps a role's model at the latest published weights of one kind.</summary>
-public sealed class WeightsFollower(EfficientZeroModel model, IWeightsChannel channel, WeightsKind kind)
+public sealed class WeightsFollower
 {
+    private readonly IWeightsChannel channel;
+    private readonly WeightsKind kind;
+    private readonly WeightsReader import; // one delegate for the follower's life: a refresh allocates nothing
+
+    public WeightsFollower(EfficientZeroModel model, IWeightsChannel channel, WeightsKind kind)
+    {
+        this.channel = channel;
+        this.kind = kind;
+        import = (_, weights) => model.ImportWeights(weights);
+    }
+
     /// <summary>Version loaded into the model (-1: none yet).</summary>
     public long Version { get; private set; } = -1;
 
     /// <summary>Loads newer weights if there are any; true when the model changed.</summary>
     public bool Refresh(CancellationToken cancellationToken)
     {
-        var newer = Blocking.Wait(channel.GetNewerAsync(kind, Version, cancellationToken));
-        if (newer is null)
+        if (Blocking.Wait(channel.ReadNewerAsync(kind, Version, import, cancellationToken)) is not { } version)
         {
             return false;
         }
 
-        model.ImportWeights(newer.Weights);
-        Version = newer.Version;
+        Version = version;
         return true;
     }
 

@@ -17,7 +17,7 @@ public static class Checkpoint
     private const uint ReplayMagic = 0x505A5352; // "RSZP" little-endian
     private const int ReplayVersion = 1;
 
-    public static void Save(string path, EfficientZeroModel model, byte[] targetWeights, ReplaySnapshot replay, RunState state)
+    public static void Save(string path, EfficientZeroModel model, ReadOnlySpan<byte> targetWeights, ReplaySnapshot replay, RunState state)
     {
         var temporary = path + ".tmp";
         if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);

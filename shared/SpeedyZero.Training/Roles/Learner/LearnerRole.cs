@@ -43,6 +43,7 @@ public sealed class LearnerRole(
         var config = setup.Config.Learner;
         var totalEnvSteps = setup.Config.Run.EnvSteps;
         var priorities = new float[config.BatchSize];
+        byte[]? exported = null; // every publication exports into it: the channel copies what it keeps
         clock.SetLearnerSteps(model.Step);
 
         while (!cancellationToken.IsCancellationRequested)
@@ -83,12 +84,12 @@ public sealed class LearnerRole(
 
             if (step % config.SelfplayWeightsEvery == 0)
             {
-                Blocking.Wait(weights.PublishAsync(WeightsKind.SelfPlay, step, model.ExportWeights(), cancellationToken));
+                Blocking.Wait(weights.PublishAsync(WeightsKind.SelfPlay, step, model.ExportWeights(ref exported), cancellationToken));
             }
 
             if (step % config.TargetWeightsEvery == 0)
             {
-                Blocking.Wait(weights.PublishAsync(WeightsKind.Target, step, model.ExportWeights(), cancellationToken));
+                Blocking.Wait(weights.PublishAsync(WeightsKind.Target, step, model.ExportWeights(ref exported), cancellationToken));
             }
 
             if (step % setup.Config.Eval.Every == 0)
