@@ -12,11 +12,15 @@ namespace SpeedyZero.Cluster.Channels;
 /// HINCRBY by every actor, learner steps set by the learner) so a restarted role starts from
 /// them; every change is also broadcast on <c>{p}.clock.env</c> / <c>{p}.clock.learner</c> and
 /// each process keeps the latest it saw. Local additions are flushed every 50 ms, off the role's thread.
+/// Every second each process also reads the totals back from Redis: a broadcast sent while a
+/// subscriber was reconnecting (a NATS restart) is lost, and a clock that missed one could hold an
+/// actor waiting for a learner step it has already seen, while the learner waits for env steps.
 /// </summary>
 public sealed class NatsRunClock : IRunClock, IAsyncDisposable
 {
     private const string EnvField = "env_steps";
     private const string LearnerField = "learner_steps";
+    private static readonly TimeSpan ReadBackEvery = TimeSpan.FromSeconds(1);
     private readonly ClusterContext context;
     private readonly CancellationTokenSource stop = new();
     private readonly List<INatsSub<byte[]>> subscriptions = [];
@@ -25,6 +29,7 @@ public sealed class NatsRunClock : IRunClock, IAsyncDisposable
     private long pendingEnv;
     private long learnerSteps;
     private long learnerToWrite = -1;
+    private volatile bool writesLearner; // the learner's own count is ahead of Redis until flushed: never read it back
 
     private NatsRunClock(ClusterContext context) => this.context = context;
 
@@ -41,9 +46,7 @@ public sealed class NatsRunClock : IRunClock, IAsyncDisposable
             clock.loops.Add(Task.Run(() => clock.ListenAsync(subject, subscription, clock.stop.Token), CancellationToken.None));
         }
 
-        var stored = await context.RedisAsync(db => db.HashGetAsync(names.Clock, [EnvField, LearnerField]));
-        clock.Raise(ref clock.envSteps, Parse(stored[0]));
-        Interlocked.Exchange(ref clock.learnerSteps, Parse(stored[1]));
+        await clock.ReadBackAsync();
         clock.loops.Add(Task.Run(() => clock.FlushLoopAsync(clock.stop.Token), CancellationToken.None));
         return clock;
     }
@@ -56,6 +59,7 @@ public sealed class NatsRunClock : IRunClock, IAsyncDisposable
 
     public void SetLearnerSteps(long steps)
     {
+        writesLearner = true;
         Interlocked.Exchange(ref learnerSteps, steps);
         Interlocked.Exchange(ref learnerToWrite, steps);
     }
@@ -67,35 +71,61 @@ public sealed class NatsRunClock : IRunClock, IAsyncDisposable
         var pending = Interlocked.Exchange(ref pendingEnv, 0);
         if (pending > 0)
         {
+            long value;
             try
             {
-                var value = await context.RedisAsync(db => db.HashIncrementAsync(names.Clock, EnvField, pending));
-                Raise(ref envSteps, value);
-                await context.Nats.PublishAsync(names.ClockEnv, Wire.Encode(new CounterMessage { Value = value }), cancellationToken: cancellationToken);
+                value = await context.RedisAsync(db => db.HashIncrementAsync(names.Clock, EnvField, pending));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                Interlocked.Add(ref pendingEnv, pending); // try again on the next flush
+                Interlocked.Add(ref pendingEnv, pending); // not counted: try again on the next flush
                 throw;
             }
+
+            // Counted: a broadcast that fails now is not retried (that would count the steps twice); the read-back carries the total.
+            Raise(ref envSteps, value);
+            await context.Nats.PublishAsync(names.ClockEnv, Wire.Encode(new CounterMessage { Value = value }), cancellationToken: cancellationToken);
         }
 
         var learner = Interlocked.Exchange(ref learnerToWrite, -1);
         if (learner >= 0)
         {
-            await context.RedisAsync(db => db.HashSetAsync(names.Clock, LearnerField, learner));
+            try
+            {
+                await context.RedisAsync(db => db.HashSetAsync(names.Clock, LearnerField, learner));
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Interlocked.CompareExchange(ref learnerToWrite, learner, -1); // unless a newer step came meanwhile
+                throw;
+            }
+
             await context.Nats.PublishAsync(names.ClockLearner, Wire.Encode(new CounterMessage { Value = learner }), cancellationToken: cancellationToken);
         }
     }
 
+    /// <summary>Takes the totals stored in Redis, the run's record, over what the broadcasts brought.</summary>
+    private async Task ReadBackAsync()
+    {
+        var stored = await context.RedisAsync(db => db.HashGetAsync(context.Names.Clock, [EnvField, LearnerField]));
+        Raise(ref envSteps, Parse(stored[0]));
+        if (!writesLearner) Interlocked.Exchange(ref learnerSteps, Parse(stored[1]));
+    }
+
     private async Task FlushLoopAsync(CancellationToken cancellationToken)
     {
+        var lastReadBack = Environment.TickCount64;
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(50, cancellationToken);
                 await FlushAsync(cancellationToken);
+                if (Environment.TickCount64 - lastReadBack >= ReadBackEvery.TotalMilliseconds)
+                {
+                    lastReadBack = Environment.TickCount64;
+                    await ReadBackAsync();
+                }
             }
             catch (OperationCanceledException)
             {
