@@ -15,7 +15,10 @@ public interface IReplayClient
     /// </summary>
     ValueTask<Segment?[]> GetSegmentsAsync(IReadOnlyList<long> segmentIds, CancellationToken cancellationToken);
 
-    /// <summary>New priorities for transitions by id; ids evicted meanwhile are ignored.</summary>
+    /// <summary>
+    /// New priorities for transitions by id; ids evicted meanwhile are ignored. The arrays are read
+    /// before the returned task completes, so the caller may refill them afterwards.
+    /// </summary>
     ValueTask UpdatePrioritiesAsync(long[] ids, float[] priorities, CancellationToken cancellationToken);
 
     /// <summary>How much is stored and how much was ever added.</summary>

@@ -75,7 +75,7 @@ public sealed class LearnerRole(
 
             var result = model.TrainStep(batch, priorities);
 
-            Blocking.Wait(replay.UpdatePrioritiesAsync(batch.Ids, (float[])priorities.Clone(), cancellationToken));
+            Blocking.Wait(replay.UpdatePrioritiesAsync(batch.Ids, priorities, cancellationToken));
             batches.Return(batch);
             var step = result.Step;
             clock.SetLearnerSteps(step);
