@@ -9,7 +9,7 @@ packages=(
   libopenblas0-pthread  # fast BLAS for libtorch (the default reference BLAS is ~20x slower)
   libjemalloc2          # the malloc engine processes run on (make preloads it): flat resident memory over long runs
   libdnnl-dev           # oneDNN headers: the engine calls the oneDNN libtorch links directly (large-batch conv inference)
-  python3-torch         # PyTorch 1.13 on the same libtorch: the reference side of 'make bench BENCH=engine' (bench only; no test needs it)
+  python3-torch         # PyTorch 1.13 on the same libtorch: the reference side of 'make bench BENCH=engine' and of TorchReferenceTests
   cmake g++ make        # build of the native engine
   nats-server           # transport (JetStream); tests start their own
   redis-server          # replay storage; tests start their own

@@ -1,6 +1,11 @@
 #include "layers.h"
 
 #include <ATen/Parallel.h>
+#include <ATen/autocast_mode.h>
+
+#ifdef SZ_HAVE_ONEDNN
+#include <oneapi/dnnl/dnnl.h>
+#endif
 
 namespace sz {
 
@@ -27,12 +32,12 @@ MlpImpl::MlpImpl(int64_t in, const std::vector<int64_t>& hidden, int64_t out, bo
   layers = register_module("layers", nn::Sequential());
   int64_t width = in;
   for (auto h : hidden) {
-    layers->push_back(nn::Linear(width, h));
+    layers->push_back(Linear(width, h));
     if (batch_norm) layers->push_back(nn::BatchNorm1d(h));
     layers->push_back(nn::Functional(torch::relu));
     width = h;
   }
-  auto last = nn::Linear(width, out);
+  auto last = Linear(width, out);
   if (zero_last) {
     torch::NoGradGuard no_grad;
     last->weight.zero_();
@@ -42,6 +47,65 @@ MlpImpl::MlpImpl(int64_t in, const std::vector<int64_t>& hidden, int64_t out, bo
 }
 
 torch::Tensor MlpImpl::forward(torch::Tensor x) { return layers->forward(x); }
+
+#ifdef SZ_HAVE_ONEDNN
+namespace {
+
+// Row-major c [m, n] = op(a) op(b), op transposing where asked; a and b contiguous float32.
+// c must be contiguous [m, n]; accumulate adds to what c holds.
+void gemm(bool transpose_a, bool transpose_b, const torch::Tensor& a, const torch::Tensor& b, torch::Tensor& c,
+          bool accumulate) {
+  const int64_t m = c.size(0), n = c.size(1), k = transpose_a ? a.size(0) : a.size(1);
+  const auto status = dnnl_sgemm(transpose_a ? 'T' : 'N', transpose_b ? 'T' : 'N', m, n, k, 1.0f, a.data_ptr<float>(),
+                                 a.size(1), b.data_ptr<float>(), b.size(1), accumulate ? 1.0f : 0.0f,
+                                 c.data_ptr<float>(), n);
+  if (status != dnnl_success) throw std::runtime_error("oneDNN gemm failed with status " + std::to_string(status));
+}
+
+struct GemmLinear : torch::autograd::Function<GemmLinear> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x_in,
+                               const torch::Tensor& weight_in, const torch::Tensor& bias) {
+    const auto x = x_in.contiguous(), weight = weight_in.contiguous();
+    ctx->save_for_backward({x, weight});
+    // A fresh buffer: expand().contiguous() of one row would alias the bias itself.
+    auto out = torch::empty({x.size(0), weight.size(0)}, x.options());
+    out.copy_(bias.expand_as(out));
+    gemm(false, true, x, weight, out, /*accumulate=*/true);
+    return out;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    const auto saved = ctx->get_saved_variables();
+    const auto& x = saved[0];
+    const auto& weight = saved[1];
+    const auto g = grads[0].contiguous();
+    torch::Tensor dx, dweight, dbias;
+    if (ctx->needs_input_grad(0)) {
+      dx = torch::empty_like(x);
+      gemm(false, false, g, weight, dx, false);
+    }
+    if (ctx->needs_input_grad(1)) {
+      dweight = torch::empty_like(weight);
+      gemm(true, false, g, x, dweight, false);
+    }
+    if (ctx->needs_input_grad(2)) dbias = g.sum(0);
+    return {dx, dweight, dbias};
+  }
+};
+
+}  // namespace
+#endif
+
+torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias) {
+#ifdef SZ_HAVE_ONEDNN
+  if (x.dim() == 2 && bias.defined() && x.device().is_cpu() && x.scalar_type() == torch::kFloat32 &&
+      weight.scalar_type() == torch::kFloat32 && bias.scalar_type() == torch::kFloat32 && !at::autocast::is_cpu_enabled()) {
+    return GemmLinear::apply(x, weight, bias);
+  }
+#endif
+  return torch::linear(x, weight, bias);
+}
 
 torch::Tensor run_blocks(nn::ModuleList& blocks, torch::Tensor x) {
   for (const auto& block : *blocks) x = block->as<ResidualBlock>()->forward(x);

@@ -29,6 +29,18 @@ struct MlpImpl : torch::nn::Module {
 };
 TORCH_MODULE(Mlp);
 
+// x W^T + b for a 2-D float32 CPU x outside autocast, forward and backward (x W, g^T x, column
+// sums), through oneDNN's gemm on all intra-op threads; libtorch's own products go through
+// OpenBLAS, which runs one thread (docs/engine-runtime.md). Anything else: torch::linear.
+torch::Tensor linear(const torch::Tensor& x, const torch::Tensor& weight, const torch::Tensor& bias);
+
+// nn::Linear (same parameters, names and folding) whose forward is linear() above.
+struct LinearImpl : torch::nn::LinearImpl {
+  using torch::nn::LinearImpl::LinearImpl;
+  torch::Tensor forward(const torch::Tensor& x) { return linear(x, weight, bias); }
+};
+TORCH_MODULE(Linear);
+
 // Runs the residual blocks of a stack in order.
 torch::Tensor run_blocks(torch::nn::ModuleList& blocks, torch::Tensor x);
 

@@ -4,6 +4,19 @@ namespace sz {
 
 namespace nn = torch::nn;
 
+namespace {
+
+// LSTMCell's gates (input, forget, cell, output, each [B, H]) and cell state to the next hidden
+// and cell state; written so that autograd can differentiate it.
+std::pair<torch::Tensor, torch::Tensor> lstm_state(const torch::Tensor& gates, const torch::Tensor& c) {
+  const auto chunks = gates.chunk(4, 1);
+  auto next_c = (torch::sigmoid(chunks[1]) * c).addcmul_(torch::sigmoid(chunks[0]), torch::tanh(chunks[2]));
+  auto next_h = torch::sigmoid(chunks[3]) * torch::tanh(next_c);
+  return {next_h, next_c};
+}
+
+}  // namespace
+
 NetworkImpl::NetworkImpl(const Config& c) {
   trunk = register_module("trunk", c.obs_kind == ObsKind::vector ? make_vector_trunk(c) : make_conv_trunk(c));
   lstm = register_module("lstm", nn::LSTMCell(trunk->reward_feature_size, c.lstm_hidden));
@@ -14,12 +27,12 @@ NetworkImpl::NetworkImpl(const Config& c) {
   policy_head = register_module("policy_head", Mlp(trunk->policy_feature_size, head, c.action_count, true, trunk->head_batch_norm));
   const auto in = trunk->latent_size, hid = c.projection_hidden, out = c.projection_out;
   projection = register_module("projection", nn::Sequential(
-      nn::Linear(in, hid), nn::BatchNorm1d(hid), nn::Functional(torch::relu),
-      nn::Linear(hid, hid), nn::BatchNorm1d(hid), nn::Functional(torch::relu),
-      nn::Linear(hid, out), nn::BatchNorm1d(out)));
+      Linear(in, hid), nn::BatchNorm1d(hid), nn::Functional(torch::relu),
+      Linear(hid, hid), nn::BatchNorm1d(hid), nn::Functional(torch::relu),
+      Linear(hid, out), nn::BatchNorm1d(out)));
   predictor = register_module("predictor", nn::Sequential(
-      nn::Linear(out, c.predictor_hidden), nn::BatchNorm1d(c.predictor_hidden), nn::Functional(torch::relu),
-      nn::Linear(c.predictor_hidden, out)));
+      Linear(out, c.predictor_hidden), nn::BatchNorm1d(c.predictor_hidden), nn::Functional(torch::relu),
+      Linear(c.predictor_hidden, out)));
 
   // The prediction path: the heads, and the conv family's prediction blocks and head reductions.
   static const char* const kPrediction[] = {"value_head.", "policy_head.", "trunk.prediction_blocks.",
@@ -56,7 +69,10 @@ InitialOutput NetworkImpl::initial(const torch::Tensor& observations) {
 RecurrentOutput NetworkImpl::dynamics(const torch::Tensor& latent, const torch::Tensor& actions,
                                       const torch::Tensor& hidden, const torch::Tensor& cell) {
   auto next = min_max_normalise(trunk->dynamics(latent, actions));
-  auto [h, c] = lstm(trunk->reward_features(next), std::make_tuple(hidden, cell));
+  // The LSTMCell's parameters, its products through linear() (layers.h).
+  auto [h, c] = lstm_state(linear(trunk->reward_features(next), lstm->weight_ih, lstm->bias_ih) +
+                               linear(hidden, lstm->weight_hh, lstm->bias_hh),
+                           cell);
   auto value_prefix = value_prefix_head(torch::relu(value_prefix_bn(h)));
   return {next, h, c, value_prefix, {}, {}};
 }
@@ -99,10 +115,7 @@ std::pair<torch::Tensor, torch::Tensor> FusedLstmCell::operator()(const torch::T
   // LSTMCell: gates = x W_ih^T + b_ih + h W_hh^T + b_hh, in the order input, forget, cell, output.
   auto gates = input(x);  // the large gemm, split across the intra-op threads (FusedLinear)
   gates.addmm_(h, hidden_weight_t);
-  const auto chunks = gates.chunk(4, 1);
-  auto next_c = torch::sigmoid(chunks[1]).mul_(c).addcmul_(torch::sigmoid(chunks[0]), torch::tanh(chunks[2]));
-  auto next_h = torch::sigmoid(chunks[3]).mul_(torch::tanh(next_c));
-  return {next_h, next_c};
+  return lstm_state(gates, c);
 }
 
 torch::Tensor NetworkImpl::project(const torch::Tensor& latent) { return projection->forward(latent.flatten(1)); }

@@ -39,8 +39,20 @@ class BFloat16Autocast {
   at::ScalarType previous_dtype_;
 };
 
-// Forward unchanged; backward multiplies the gradient by `scale`.
-torch::Tensor scale_gradient(const torch::Tensor& x, double scale) { return x * scale + x.detach() * (1 - scale); }
+// Forward: x itself (a view, no pass over it); backward: the gradient times `scale`. The
+// tensor-op form x * scale + x.detach() * (1 - scale) makes three passes forward.
+struct ScaleGradient : torch::autograd::Function<ScaleGradient> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x, double scale) {
+    ctx->saved_data["scale"] = scale;
+    return x.view_as(x);
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    return {grads[0] * ctx->saved_data["scale"].toDouble(), torch::Tensor()};
+  }
+};
+
+torch::Tensor scale_gradient(const torch::Tensor& x, double scale) { return ScaleGradient::apply(x, scale); }
 
 }  // namespace
 
