@@ -8,7 +8,8 @@ namespace SpeedyZero.Engine.Tests;
 /// The engine computes what the PyTorch reference network computes (the engine bench's check, run
 /// as a test): inference on the engine's exported weights, and two train steps from them, agree to
 /// float rounding. It holds the engine's own training kernels (linear layers through oneDNN's gemm,
-/// the gradient scaling of unrolled latents as an autograd function) to libtorch's results.
+/// batch norm with the ReLU after it, the min-max normalisation, the gradient scaling of unrolled
+/// latents) to libtorch's results.
 /// Needs Debian's python3-torch, which `make deps` installs; without it the check fails naming it.
 /// </summary>
 public class TorchReferenceTests(ITestOutputHelper output)

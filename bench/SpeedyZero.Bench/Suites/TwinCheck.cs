@@ -10,13 +10,16 @@ namespace SpeedyZero.Bench.Suites;
 /// engine's exported weights (after a few train steps, so batch-norm statistics and the zero-started
 /// heads have moved) load into the PyTorch network by name and shape, inference on the same inputs
 /// gives the same outputs, and two train steps from those weights with a fresh optimiser give the
-/// same losses, gradient norm, priorities and weights afterwards.
+/// same losses, gradient norm, priorities and weights afterwards. Each step starts from the
+/// engine's weights (the script loads the engine's weights after the first step before the second,
+/// keeping its own optimiser state), so each step's rounding is compared, not its amplification
+/// by the next.
 /// </summary>
 public static class TwinCheck
 {
     // Differences are relative to the larger magnitude of the two sides (at least 1). The engine's
     // inference folds batch norm into the layers and runs other conv kernels (oneDNN layouts), so
-    // float rounding differs; training at lr 0.2 amplifies it a little.
+    // float rounding differs; one training step at lr 0.2 amplifies it a little.
     private const double Tolerance = 1e-3;
     private const int InferenceBatch = 8;
     private const int TrainBatchSize = 32;

@@ -61,7 +61,7 @@ struct ConvTrunk : Trunk {
   }
 
   torch::Tensor represent(const torch::Tensor& observations) override {
-    return run_blocks(representation_blocks, stem->forward(observation_planes(observations)));
+    return run_blocks(representation_blocks, run_sequential(stem, observation_planes(observations)));
   }
 
   // The latent with the action appended as a constant plane a / |A|.
@@ -76,9 +76,7 @@ struct ConvTrunk : Trunk {
 
   torch::Tensor dynamics(const torch::Tensor& latent_in, const torch::Tensor& actions) override {
     const auto latent = to_conv_layout(latent_in);
-    auto x = dynamics_bn(dynamics_conv(with_action_plane(latent, actions)));
-    x = torch::relu(x + latent);
-    return run_blocks(dynamics_blocks, x);
+    return run_blocks(dynamics_blocks, batch_norm_relu(*dynamics_bn, dynamics_conv(with_action_plane(latent, actions)), latent));
   }
 
   void fuse() override {
@@ -202,12 +200,12 @@ struct ConvTrunk : Trunk {
   }
 
   torch::Tensor reward_features(const torch::Tensor& latent) override {
-    return reward_reduction->forward(latent).flatten(1);
+    return run_sequential(reward_reduction, latent).flatten(1);
   }
 
   std::pair<torch::Tensor, torch::Tensor> prediction_features(const torch::Tensor& latent) override {
     const auto x = run_blocks(prediction_blocks, latent);
-    return {value_reduction->forward(x).flatten(1), policy_reduction->forward(x).flatten(1)};
+    return {run_sequential(value_reduction, x).flatten(1), run_sequential(policy_reduction, x).flatten(1)};
   }
 
   std::vector<int64_t> obs_shape_;

@@ -22,10 +22,8 @@ ResidualBlockImpl::ResidualBlockImpl(int64_t in_channels, int64_t out_channels, 
 }
 
 torch::Tensor ResidualBlockImpl::forward(const torch::Tensor& x) {
-  auto out = torch::relu(bn1(conv1(x)));
-  out = bn2(conv2(out));
-  out += shortcut ? shortcut(x) : x;
-  return torch::relu(out);
+  const auto out = batch_norm_relu(*bn1, conv1(x));
+  return batch_norm_relu(*bn2, conv2(out), shortcut ? shortcut(x) : x);
 }
 
 MlpImpl::MlpImpl(int64_t in, const std::vector<int64_t>& hidden, int64_t out, bool zero_last, bool batch_norm) {
@@ -46,7 +44,7 @@ MlpImpl::MlpImpl(int64_t in, const std::vector<int64_t>& hidden, int64_t out, bo
   layers->push_back(last);
 }
 
-torch::Tensor MlpImpl::forward(torch::Tensor x) { return layers->forward(x); }
+torch::Tensor MlpImpl::forward(torch::Tensor x) { return run_sequential(layers, x); }
 
 #ifdef SZ_HAVE_ONEDNN
 namespace {
@@ -112,9 +110,27 @@ torch::Tensor run_blocks(nn::ModuleList& blocks, torch::Tensor x) {
   return x;
 }
 
-// Inference on a contiguous float CPU latent: one pass per sample for min / max, one to scale,
-// samples spread over the intra-op threads (the tensor-op version makes five passes).
-void min_max_normalise_rows(const float* src, float* dst, int64_t batch, int64_t n) {
+namespace {
+
+// The memory offset of the first element equal to `value` in logical (NCHW) order: the one that
+// min / max over the flattened tensor pick among ties (a ReLU latent has many zeros). A
+// channels-last sample stores element (c, p) at p * channels + c; channels 1: memory order.
+int64_t first_equal(const float* x, int64_t n, int64_t channels, float value) {
+  const int64_t plane = n / channels;
+  for (int64_t c = 0; c < channels; c++) {
+    for (int64_t p = 0; p < plane; p++) {
+      if (x[p * channels + c] == value) return p * channels + c;
+    }
+  }
+  return 0;
+}
+
+// Per sample (each one dense run of n values), one pass for min / max and one to scale, samples
+// spread over the intra-op threads (the tensor-op version makes five passes). With low_at
+// (training) also the offsets of the extremes and the divisor, for the backward pass; channels:
+// the channel count of a channels-last sample, else 1.
+void min_max_rows(const float* src, float* dst, int64_t batch, int64_t n, int64_t channels = 1,
+                  int64_t* low_at = nullptr, int64_t* high_at = nullptr, float* scales = nullptr) {
   at::parallel_for(0, batch, 8, [&](int64_t begin, int64_t end) {
     constexpr int64_t kLanes = 8;
     for (int64_t i = begin; i < end; i++) {
@@ -140,21 +156,103 @@ void min_max_normalise_rows(const float* src, float* dst, int64_t batch, int64_t
       }
       float scale = high - low;
       if (scale < 1e-5f) scale += 1e-5f;
+      if (low_at != nullptr) {  // before y is written: src may equal dst
+        low_at[i] = first_equal(x, n, channels, low);
+        high_at[i] = first_equal(x, n, channels, high);
+        scales[i] = scale;
+      }
       for (j = 0; j < n; j++) y[j] = (x[j] - low) / scale;
     }
   });
 }
 
+// y = (x - low) / s with s = high - low: dx = g / s, plus at the arg-min (sum g y - sum g) / s
+// and at the arg-max -(sum g y) / s, as autograd routes them through min and max.
+void min_max_backward_rows(const float* grad, const float* out, float* dx, int64_t batch, int64_t n,
+                           const int64_t* low_at, const int64_t* high_at, const float* scales) {
+  at::parallel_for(0, batch, 8, [&](int64_t begin, int64_t end) {
+    constexpr int64_t kLanes = 8;
+    for (int64_t i = begin; i < end; i++) {
+      const float* g = grad + i * n;
+      const float* y = out + i * n;
+      float* d = dx + i * n;
+      const float scale = scales[i];
+      double sum_g[kLanes] = {}, sum_gy[kLanes] = {};  // double: at least as accurate as autograd's sums
+      int64_t j = 0;
+      for (; j + kLanes <= n; j += kLanes) {
+        for (int64_t l = 0; l < kLanes; l++) {
+          sum_g[l] += g[j + l];
+          sum_gy[l] += static_cast<double>(g[j + l]) * y[j + l];
+          d[j + l] = g[j + l] / scale;
+        }
+      }
+      for (; j < n; j++) {
+        sum_g[0] += g[j];
+        sum_gy[0] += static_cast<double>(g[j]) * y[j];
+        d[j] = g[j] / scale;
+      }
+      double total_g = 0, total_gy = 0;
+      for (int64_t l = 0; l < kLanes; l++) {
+        total_g += sum_g[l];
+        total_gy += sum_gy[l];
+      }
+      d[low_at[i]] += static_cast<float>((total_gy - total_g) / scale);
+      d[high_at[i]] -= static_cast<float>(total_gy / scale);
+    }
+  });
+}
+
+// Training's form: two passes forward and two backward, where tensor ops under autograd make
+// about ten (a flattening copy, min and max with indices, subtract, divide, and their gradients,
+// two scatters into zeros among them).
+struct MinMaxNormalise : torch::autograd::Function<MinMaxNormalise> {
+  static torch::Tensor forward(torch::autograd::AutogradContext* ctx, const torch::Tensor& x) {
+    const int64_t batch = x.size(0), n = x.numel() / batch;
+    auto y = torch::empty_like(x);  // the same strides: each sample the same dense run
+    auto low_at = torch::empty({batch}, torch::kLong), high_at = torch::empty({batch}, torch::kLong);
+    auto scales = torch::empty({batch}, torch::kFloat32);
+    min_max_rows(x.data_ptr<float>(), y.data_ptr<float>(), batch, n, x.is_contiguous() ? 1 : x.size(1),
+                 low_at.data_ptr<int64_t>(), high_at.data_ptr<int64_t>(), scales.data_ptr<float>());
+    ctx->save_for_backward({y, low_at, high_at, scales});
+    return y;
+  }
+
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext* ctx,
+                                                 torch::autograd::variable_list grads) {
+    const auto saved = ctx->get_saved_variables();
+    const auto& y = saved[0];
+    auto g = grads[0];
+    if (g.strides() != y.strides()) g = torch::empty_like(y).copy_(g);
+    auto dx = torch::empty_like(y);
+    const int64_t batch = y.size(0), n = y.numel() / batch;
+    min_max_backward_rows(g.data_ptr<float>(), y.data_ptr<float>(), dx.data_ptr<float>(), batch, n,
+                          saved[1].data_ptr<int64_t>(), saved[2].data_ptr<int64_t>(), saved[3].data_ptr<float>());
+    return {dx};
+  }
+};
+
+// Whether the kernels above apply: CPU float32, every sample one dense run.
+bool rows_apply(const torch::Tensor& x) {
+  if (!x.device().is_cpu() || x.scalar_type() != torch::kFloat32 || x.dim() < 2 || x.size(0) == 0 || x.numel() == 0) {
+    return false;
+  }
+  return x.is_contiguous() || (x.dim() == 4 && x.is_contiguous(torch::MemoryFormat::ChannelsLast));
+}
+
+}  // namespace
+
+void min_max_normalise_rows(const float* src, float* dst, int64_t batch, int64_t n) { min_max_rows(src, dst, batch, n); }
+
 torch::Tensor min_max_normalise(const torch::Tensor& latent) {
-  if (!latent.requires_grad() && latent.device().is_cpu() && latent.scalar_type() == torch::kFloat32 &&
-      latent.dim() >= 2 && latent.size(0) > 0 && latent.numel() > 0 && latent.is_contiguous()) {
+  if (rows_apply(latent)) {
+    if (latent.requires_grad() && torch::GradMode::is_enabled()) return MinMaxNormalise::apply(latent);
     auto out = torch::empty_like(latent);
-    min_max_normalise_rows(latent.data_ptr<float>(), out.data_ptr<float>(), latent.size(0), latent.numel() / latent.size(0));
+    min_max_rows(latent.data_ptr<float>(), out.data_ptr<float>(), latent.size(0), latent.numel() / latent.size(0));
     return out;
   }
-  // The values are the same for any memory layout. With a gradient, min/max over the flattened
-  // latent (which route the gradient to one arg-min / arg-max, as always); without one, amin/amax,
-  // which read a channels-last latent in place instead of copying it to NCHW first.
+  // Elsewhere (bfloat16, CUDA): tensor ops, the same values for any memory layout. With a
+  // gradient, min / max over the flattened latent (which route it to one arg-min / arg-max, as
+  // the kernels above do); without one, amin / amax, which read a channels-last latent in place.
   torch::Tensor low, high;
   if (latent.requires_grad()) {
     const auto flat = latent.flatten(1);

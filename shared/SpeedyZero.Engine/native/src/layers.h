@@ -118,6 +118,14 @@ struct FusedAffine {
 };
 FusedAffine fuse(const torch::nn::BatchNorm1d& bn);
 
+// relu(bn(x) + residual) (residual optional) in training: one autograd function with its own
+// kernels on CPU float32 rows of channels (a 2-D batch or a channels-last 4-D one), the module's
+// running statistics and batch count updated as its forward would; else bn, add and ReLU as they are.
+torch::Tensor batch_norm_relu(torch::nn::BatchNorm1dImpl& bn, const torch::Tensor& x, const torch::Tensor& residual = {});
+torch::Tensor batch_norm_relu(torch::nn::BatchNorm2dImpl& bn, const torch::Tensor& x, const torch::Tensor& residual = {});
+// A Sequential's forward with each batch norm and the ReLU after it as batch_norm_relu.
+torch::Tensor run_sequential(torch::nn::Sequential& sequential, torch::Tensor x);
+
 // Scales each latent into [0, 1] per sample (EfficientZero's state normalisation), which keeps
 // the dynamics unroll from drifting in scale.
 torch::Tensor min_max_normalise(const torch::Tensor& latent);

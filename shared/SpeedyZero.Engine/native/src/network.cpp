@@ -73,7 +73,7 @@ RecurrentOutput NetworkImpl::dynamics(const torch::Tensor& latent, const torch::
   auto [h, c] = lstm_state(linear(trunk->reward_features(next), lstm->weight_ih, lstm->bias_ih) +
                                linear(hidden, lstm->weight_hh, lstm->bias_hh),
                            cell);
-  auto value_prefix = value_prefix_head(torch::relu(value_prefix_bn(h)));
+  auto value_prefix = value_prefix_head(batch_norm_relu(*value_prefix_bn, h));
   return {next, h, c, value_prefix, {}, {}};
 }
 
@@ -118,10 +118,10 @@ std::pair<torch::Tensor, torch::Tensor> FusedLstmCell::operator()(const torch::T
   return lstm_state(gates, c);
 }
 
-torch::Tensor NetworkImpl::project(const torch::Tensor& latent) { return projection->forward(latent.flatten(1)); }
+torch::Tensor NetworkImpl::project(const torch::Tensor& latent) { return run_sequential(projection, latent.flatten(1)); }
 
 torch::Tensor NetworkImpl::project_and_predict(const torch::Tensor& latent) {
-  return predictor->forward(project(latent));
+  return run_sequential(predictor, project(latent));
 }
 
 }  // namespace sz
