@@ -81,7 +81,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
                 Episodes = stats.Episodes + (resumed?.Episodes ?? 0),
                 ElapsedSeconds = log.Elapsed.TotalSeconds,
                 TargetVersion = target.Version,
-            });
+            }, evaluations.Unfinished());
         }
 
         var learner = new LearnerRole(setup, learnerModel, batches, replay, weights, clock, stats)
@@ -113,6 +113,12 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         if (config.Refresh.Enabled)
         {
             roles.Start("priority-refresh", t => new PriorityRefreshRole(setup, replay, weights, clock, stats).Run(t));
+        }
+
+        // An evaluation the run owed when it stopped is played first: a stop never loses one.
+        if (resumed is not null && Checkpoint.LoadPendingEvaluation(folder.CheckpointPath, resumed) is { } owed)
+        {
+            evaluations.Request(owed);
         }
 
         roles.Start("evaluator", t => evaluations.Serve(Evaluate, t));

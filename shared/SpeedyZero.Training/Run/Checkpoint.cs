@@ -3,21 +3,25 @@ using System.Text.Json;
 using SpeedyZero.Core.Replay;
 using SpeedyZero.Core.Segments;
 using SpeedyZero.Engine;
+using SpeedyZero.Training.Roles.Evaluator;
 using SpeedyZero.Training.Roles.Replay;
 
 namespace SpeedyZero.Training.Run;
 
 /// <summary>
 /// A checkpoint folder: model.ckpt (weights, optimiser state, step), target.weights (the target
-/// network), replay.bin (priority index and segments) and state.json (counters). Written to a
+/// network), replay.bin (priority index and segments), state.json (counters) and, while an
+/// evaluation is owed, evaluation.weights (the weights it evaluates). Written to a
 /// temporary folder and renamed into place, so a crash mid-write keeps the previous checkpoint.
 /// </summary>
 public static class Checkpoint
 {
     private const uint ReplayMagic = 0x505A5352; // "RSZP" little-endian
     private const int ReplayVersion = 1;
+    private const string EvaluationWeights = "evaluation.weights";
 
-    public static void Save(string path, EfficientZeroModel model, ReadOnlySpan<byte> targetWeights, ReplaySnapshot replay, RunState state)
+    public static void Save(string path, EfficientZeroModel model, ReadOnlySpan<byte> targetWeights, ReplaySnapshot replay, RunState state,
+        EvaluationRequest? pendingEvaluation = null)
     {
         var temporary = path + ".tmp";
         if (Directory.Exists(temporary)) Directory.Delete(temporary, recursive: true);
@@ -28,6 +32,12 @@ public static class Checkpoint
         using (var file = File.Create(Path.Combine(temporary, "replay.bin")))
         {
             WriteReplay(file, replay);
+        }
+
+        if (pendingEvaluation is not null)
+        {
+            File.WriteAllBytes(Path.Combine(temporary, EvaluationWeights), pendingEvaluation.Weights);
+            state = state with { PendingEvaluation = new PendingEvaluation(pendingEvaluation.LearnerStep, pendingEvaluation.EnvSteps) };
         }
 
         File.WriteAllText(Path.Combine(temporary, "state.json"), JsonSerializer.Serialize(state, JsonOptions));
@@ -51,6 +61,12 @@ public static class Checkpoint
     public static void LoadModel(string path, EfficientZeroModel model) => model.LoadCheckpoint(Path.Combine(Recover(path), "model.ckpt"));
 
     public static byte[] LoadTargetWeights(string path) => File.ReadAllBytes(Path.Combine(Recover(path), "target.weights"));
+
+    /// <summary>The evaluation the checkpoint owes (requested, not recorded when it was taken), or null.</summary>
+    public static EvaluationRequest? LoadPendingEvaluation(string path, RunState state) =>
+        state.PendingEvaluation is { } owed
+            ? new EvaluationRequest(owed.LearnerStep, owed.EnvSteps, File.ReadAllBytes(Path.Combine(Recover(path), EvaluationWeights)))
+            : null;
 
     public static ReplaySnapshot LoadReplay(string path)
     {

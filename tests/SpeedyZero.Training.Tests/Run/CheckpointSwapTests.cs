@@ -2,7 +2,7 @@ using SpeedyZero.Training.Run;
 
 namespace SpeedyZero.Training.Tests.Run;
 
-/// <summary>A crash between the two moves of a checkpoint swap must not lose the checkpoint.</summary>
+/// <summary>A checkpoint keeps what a crash or a stop would lose: itself, cut between the two moves of its swap, and an evaluation owed.</summary>
 public class CheckpointSwapTests
 {
     [Fact]
@@ -26,6 +26,32 @@ public class CheckpointSwapTests
         finally
         {
             Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_checkpoint_that_owes_an_evaluation_gives_it_back_with_its_weights()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"checkpoint-{Guid.NewGuid():N}");
+        try
+        {
+            Directory.CreateDirectory(path);
+            File.WriteAllText(Path.Combine(path, "state.json"),
+                "{\"learner_steps\": 10012, \"env_steps\": 105168, \"pending_evaluation\": {\"learner_step\": 10000, \"env_steps\": 105040}}");
+            File.WriteAllBytes(Path.Combine(path, "evaluation.weights"), [7, 8, 9]);
+
+            var state = Checkpoint.LoadState(path);
+            var owed = Checkpoint.LoadPendingEvaluation(path, state);
+
+            Assert.NotNull(owed);
+            Assert.Equal(10000, owed.LearnerStep);
+            Assert.Equal(105040, owed.EnvSteps);
+            Assert.Equal([7, 8, 9], owed.Weights);
+            Assert.Null(Checkpoint.LoadPendingEvaluation(path, state with { PendingEvaluation = null }));
+        }
+        finally
+        {
+            Directory.Delete(path, recursive: true);
         }
     }
 }
