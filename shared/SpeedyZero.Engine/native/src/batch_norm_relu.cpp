@@ -211,8 +211,7 @@ struct BatchNormRelu : torch::autograd::Function<BatchNormRelu> {
     const auto &x = saved[0], &weight = saved[1], &bias = saved[2], &mean = saved[4], &invstd = saved[5];
     const bool has_residual = ctx->saved_data["residual"].toBool();
     const int64_t C = x.size(1), rows = x.numel() / C;
-    auto g = grads[0];
-    if (g.strides() != x.strides()) g = torch::empty_like(x).copy_(g);  // e.g. a flattened head's NCHW gradient
+    const auto g = with_strides_of(grads[0], x);
     const auto [a, b] = affine(weight, bias, mean, invstd);
     const float *gp = g.data_ptr<float>(), *xp = x.data_ptr<float>(), *ap = a.data_ptr<float>(),
                 *bp = b.data_ptr<float>(), *mp = mean.data_ptr<float>();
@@ -243,7 +242,7 @@ struct BatchNormRelu : torch::autograd::Function<BatchNormRelu> {
 
 // Rows of C floats: a contiguous 2-D batch or a channels-last 4-D one.
 bool rows_of_channels(const torch::Tensor& x) {
-  return (x.dim() == 2 && x.is_contiguous()) || (x.dim() == 4 && x.is_contiguous(torch::MemoryFormat::ChannelsLast));
+  return (x.dim() == 2 && x.is_contiguous()) || in_conv_layout(x);
 }
 
 template <typename BatchNorm>
@@ -265,8 +264,7 @@ torch::Tensor batch_norm_relu_impl(BatchNorm& bn, const torch::Tensor& x, const 
   }
   // libtorch 1.13's Function::apply takes no undefined tensor: without a residual, x stands in
   // for it (unread, and given no gradient).
-  auto r = residual.defined() ? residual : x;
-  if (r.strides() != x.strides()) r = torch::empty_like(x).copy_(r);
+  const auto r = residual.defined() ? with_strides_of(residual, x) : x;
   return BatchNormRelu::apply(x, bn.weight, bn.bias, r, residual.defined(), bn.running_mean, bn.running_var, factor, o.eps());
 }
 

@@ -221,8 +221,7 @@ struct MinMaxNormalise : torch::autograd::Function<MinMaxNormalise> {
                                                  torch::autograd::variable_list grads) {
     const auto saved = ctx->get_saved_variables();
     const auto& y = saved[0];
-    auto g = grads[0];
-    if (g.strides() != y.strides()) g = torch::empty_like(y).copy_(g);
+    const auto g = with_strides_of(grads[0], y);
     auto dx = torch::empty_like(y);
     const int64_t batch = y.size(0), n = y.numel() / batch;
     min_max_backward_rows(g.data_ptr<float>(), y.data_ptr<float>(), dx.data_ptr<float>(), batch, n,
@@ -236,7 +235,7 @@ bool rows_apply(const torch::Tensor& x) {
   if (!x.device().is_cpu() || x.scalar_type() != torch::kFloat32 || x.dim() < 2 || x.size(0) == 0 || x.numel() == 0) {
     return false;
   }
-  return x.is_contiguous() || (x.dim() == 4 && x.is_contiguous(torch::MemoryFormat::ChannelsLast));
+  return x.is_contiguous() || in_conv_layout(x);
 }
 
 }  // namespace
@@ -306,6 +305,14 @@ torch::Tensor dense(const torch::Tensor& x) { return x.is_mkldnn() ? x.to_dense(
 
 torch::Tensor to_conv_layout(const torch::Tensor& x) {
   return x.dim() == 4 ? x.contiguous(torch::MemoryFormat::ChannelsLast) : x;
+}
+
+bool in_conv_layout(const torch::Tensor& x) {
+  return x.dim() == 4 && x.is_contiguous(torch::MemoryFormat::ChannelsLast);
+}
+
+torch::Tensor with_strides_of(const torch::Tensor& t, const torch::Tensor& like) {
+  return t.strides() == like.strides() ? t : torch::empty_like(like).copy_(t);
 }
 
 torch::Tensor FusedConv::operator()(const torch::Tensor& x) const {

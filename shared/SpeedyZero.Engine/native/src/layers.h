@@ -53,6 +53,11 @@ torch::Tensor run_blocks(torch::nn::ModuleList& blocks, torch::Tensor x);
 // Memory layout of the conv families' activations: NHWC ("channels last") lets oneDNN convolve
 // without reordering its input and output on every call. The result does not depend on it.
 torch::Tensor to_conv_layout(const torch::Tensor& x);
+// Whether x is a 4-D tensor already in that layout: N*H*W dense rows of C channels.
+bool in_conv_layout(const torch::Tensor& x);
+// t with like's strides: t itself where they match, else a copy. The row kernels read a gradient
+// as laid out like their saved tensor, which a flattened head's NCHW gradient is not.
+torch::Tensor with_strides_of(const torch::Tensor& t, const torch::Tensor& like);
 
 // Folded inference keeps conv activations as oneDNN tensors in oneDNN's blocked layout from the
 // first conv to the last (no reorder around every conv; weights reordered once, in fuse()).
