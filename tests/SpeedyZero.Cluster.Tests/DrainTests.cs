@@ -29,4 +29,34 @@ public class DrainTests
         Assert.Contains($"Checkpoint at learner step {state.LearnerSteps} ", learner.Output);
         Assert.True((await cluster.Context.Db.StringGetAsync(cluster.Context.Names.Finished)).IsNull); // drained, not finished
     }
+
+    [Fact]
+    public async Task An_evaluation_no_evaluator_answered_stays_owed_in_the_checkpoint_and_is_recorded_after_the_resume()
+    {
+        await using var cluster = await LocalCluster.StartAsync(envSteps: 100_000, checkpointEvery: 100_000);
+        cluster.Start("replay", "replay");
+        var learner = cluster.Start("learner", "learner");
+        cluster.Start("reanalyzer-1", "reanalyzer");
+        // No evaluator: the learner's requests (every 20 steps) go unanswered.
+        await cluster.WaitUntilAsync(() => cluster.Roles.Values.All(r => r.Metric("speedyzero_ready") == 1), TimeSpan.FromSeconds(90), "the roles ready");
+        cluster.Start("actor-1", "actor");
+        await cluster.WaitUntilAsync(() => learner.Metric("speedyzero_learner_step") >= 25, TimeSpan.FromSeconds(120), "learner steps");
+        learner.Terminate();
+        Assert.True(await learner.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, learner.Tail());
+
+        var state = Checkpoint.LoadState(cluster.CheckpointDir);
+        var owed = Assert.IsType<PendingEvaluation>(state.PendingEvaluation);
+        Assert.InRange(owed.LearnerStep, 0, state.LearnerSteps);
+        Assert.Equal(0, owed.LearnerStep % 20);
+        Assert.Empty(EvaluationPoint.AllIn(MetricsLog.Read(cluster.RunFolder.MetricsPath)));
+
+        // An evaluator first (requests are not queued for a service that is not there), then the learner again.
+        var evaluator = cluster.Start("evaluator", "evaluator");
+        await cluster.WaitUntilAsync(() => evaluator.Metric("speedyzero_ready") == 1, TimeSpan.FromSeconds(90), "the evaluator ready");
+        learner = cluster.Start("learner", "learner");
+        await cluster.WaitUntilAsync(
+            () => EvaluationPoint.AllIn(MetricsLog.Read(cluster.RunFolder.MetricsPath)).Any(e => e.LearnerSteps == owed.LearnerStep),
+            TimeSpan.FromSeconds(180), $"the evaluation at learner step {owed.LearnerStep} recorded");
+        Assert.Contains($"Asking again for the evaluation at learner step {owed.LearnerStep}", learner.Output);
+    }
 }

@@ -90,8 +90,22 @@ public static class LearnerRunner
         var lagPoller = ConsumerLagPoller.RunAsync(cluster, names.BatchStream, ClusterNames.LearnerConsumer, backgroundStop.Token);
 
         // Evaluation requests leave the learner's thread through a channel (the newest replaces a
-        // waiting one, as in speedyzero train); results come back on their subject and go into the run folder.
+        // waiting one, as in speedyzero train); results come back on their subject and go into the
+        // run folder. One not recorded when the learner stops stays owed in the checkpoint.
         var evaluationRequests = Channel.CreateBounded<EvaluationRequest>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
+        var owed = new OwedEvaluations();
+        void Ask(EvaluationRequest request)
+        {
+            owed.Asked(request);
+            evaluationRequests.Writer.TryWrite(request);
+        }
+
+        if (resumed is not null && Checkpoint.LoadPendingEvaluation(directory, resumed) is { } unrecorded)
+        {
+            host.Logger.LogInformation("Asking again for the evaluation at learner step {Step}, owed when the learner stopped", unrecorded.LearnerStep);
+            Ask(unrecorded);
+        }
+
         var requester = Task.Run(async () =>
         {
             await foreach (var request in evaluationRequests.Reader.ReadAllAsync(backgroundStop.Token))
@@ -110,7 +124,7 @@ public static class LearnerRunner
         {
             await foreach (var message in results.Msgs.ReadAllAsync(backgroundStop.Token))
             {
-                await RecordAsync(cluster, recorder, message.Data, names.EvaluationResults, host.Logger);
+                await RecordAsync(cluster, recorder, owed, message.Data, names.EvaluationResults, host.Logger);
             }
         }, CancellationToken.None);
         var progress = Task.Run(() => WriteProgressAsync(recorder, clock, stats, backgroundStop.Token), CancellationToken.None);
@@ -126,7 +140,7 @@ public static class LearnerRunner
                 EnvSteps = clock.EnvSteps,
                 ElapsedSeconds = recorder.Log.Elapsed.TotalSeconds,
                 TargetVersion = target.Version,
-            });
+            }, owed.Oldest());
             checkpoints.Inc();
             lastCheckpoint.Set(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 1000.0);
             host.Logger.LogInformation("Checkpoint at learner step {Step} written to {Directory}", step, directory);
@@ -137,7 +151,7 @@ public static class LearnerRunner
         var learner = new LearnerRole(setup, model, timed, replay, new PublishedWeights(weights, published, host.Config), clock, stats)
         {
             Checkpoint = SaveCheckpoint,
-            Evaluate = (step, w) => evaluationRequests.Writer.TryWrite(new EvaluationRequest(step, clock.EnvSteps, w)),
+            Evaluate = (step, w) => Ask(new EvaluationRequest(step, clock.EnvSteps, w)),
             Stepped = s =>
             {
                 consumed.Inc();
@@ -164,7 +178,7 @@ public static class LearnerRunner
         if (!cancellationToken.IsCancellationRequested)
         {
             var final = model.ExportWeights();
-            await FinalEvaluationAsync(cluster, recorder, new EvaluationRequest(model.Step, clock.EnvSteps, final), host.Logger);
+            await FinalEvaluationAsync(cluster, recorder, owed, new EvaluationRequest(model.Step, clock.EnvSteps, final), host.Logger);
             recorder.RecordFinalWeights(final);
         }
 
@@ -204,7 +218,7 @@ public static class LearnerRunner
     }
 
     /// <summary>Asks the evaluator for the final evaluation and records it; without an evaluator (no responders) the run ends without one.</summary>
-    private static async Task FinalEvaluationAsync(ClusterContext cluster, RunRecorder recorder, EvaluationRequest request, ILogger logger)
+    private static async Task FinalEvaluationAsync(ClusterContext cluster, RunRecorder recorder, OwedEvaluations owed, EvaluationRequest request, ILogger logger)
     {
         try
         {
@@ -212,7 +226,7 @@ public static class LearnerRunner
             logger.LogInformation("Asking for the final evaluation at learner step {Step}", request.LearnerStep);
             var reply = await cluster.Nats.RequestAsync<byte[], byte[]>(cluster.Names.EvaluationRequests, payload,
                 replyOpts: new NatsSubOpts { Timeout = FinalEvaluationTimeout });
-            await RecordAsync(cluster, recorder, reply.Data, cluster.Names.EvaluationRequests, logger);
+            await RecordAsync(cluster, recorder, owed, reply.Data, cluster.Names.EvaluationRequests, logger);
         }
         catch (NatsNoRespondersException)
         {
@@ -225,7 +239,7 @@ public static class LearnerRunner
     }
 
     /// <summary>Records an evaluator's report in the run folder (metrics.jsonl, best.weights), with the weights it evaluated.</summary>
-    private static async Task RecordAsync(ClusterContext cluster, RunRecorder recorder, byte[]? data, string subject, ILogger logger)
+    private static async Task RecordAsync(ClusterContext cluster, RunRecorder recorder, OwedEvaluations owed, byte[]? data, string subject, ILogger logger)
     {
         EvaluationReport report;
         try
@@ -241,6 +255,7 @@ public static class LearnerRunner
         var weights = await cluster.RedisAsync(db => db.StringGetAsync(cluster.Names.EvaluationWeights(report.LearnerStep)));
         var played = new GreedyEpisodes([.. report.Returns!.ToArray<float>().Select(r => (double)r)], report.Lengths!.ToArray<int>());
         var result = recorder.RecordEvaluation(report.LearnerStep, report.EnvSteps, played, weights.IsNull ? null : (byte[])weights!);
+        owed.Recorded(report.LearnerStep);
         logger.LogInformation("Evaluation at learner step {Step}: mean return {Return:0.0} over {Episodes} episodes",
             report.LearnerStep, result.Mean, result.Returns.Count);
     }

@@ -63,11 +63,19 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         // Evaluations run beside training on the latest requested weights; a newer request replaces a waiting one.
         using var evaluator = new EvaluatorRole(setup);
         var evaluations = new EvaluationQueue();
+        var owed = new OwedEvaluations();
+
+        void Ask(EvaluationRequest request)
+        {
+            owed.Asked(request);
+            evaluations.Request(request);
+        }
 
         void Evaluate(EvaluationRequest request)
         {
             var played = evaluator.Run(request.Weights, RunSeeds.Evaluation(config), stop.Token);
             recorder.RecordEvaluation(request.LearnerStep, request.EnvSteps, played, request.Weights);
+            owed.Recorded(request.LearnerStep);
         }
 
         var targetCopy = new TargetWeightsCopy(weights);
@@ -81,12 +89,12 @@ public sealed class EmbeddedTrainer(TrainRequest request)
                 Episodes = stats.Episodes + (resumed?.Episodes ?? 0),
                 ElapsedSeconds = log.Elapsed.TotalSeconds,
                 TargetVersion = target.Version,
-            }, evaluations.Unfinished());
+            }, owed.Oldest());
         }
 
         var learner = new LearnerRole(setup, learnerModel, batches, replay, weights, clock, stats)
         {
-            Evaluate = (step, w) => evaluations.Request(new EvaluationRequest(step, clock.EnvSteps, w)),
+            Evaluate = (step, w) => Ask(new EvaluationRequest(step, clock.EnvSteps, w)),
             Checkpoint = SaveCheckpoint,
             Stepped = s => recorder.RecordStep(s, clock.EnvSteps),
         };
@@ -116,9 +124,9 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         }
 
         // An evaluation the run owed when it stopped is played first: a stop never loses one.
-        if (resumed is not null && Checkpoint.LoadPendingEvaluation(folder.CheckpointPath, resumed) is { } owed)
+        if (resumed is not null && Checkpoint.LoadPendingEvaluation(folder.CheckpointPath, resumed) is { } unrecorded)
         {
-            evaluations.Request(owed);
+            Ask(unrecorded);
         }
 
         roles.Start("evaluator", t => evaluations.Serve(Evaluate, t));

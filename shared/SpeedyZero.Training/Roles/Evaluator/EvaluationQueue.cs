@@ -2,14 +2,12 @@ namespace SpeedyZero.Training.Roles.Evaluator;
 
 /// <summary>
 /// Hands evaluation requests from the learner to the evaluator thread without making the learner
-/// wait: one slot, a newer request replacing one not yet started. Remembers the request whose
-/// evaluation was cut short (the run stopped), so a checkpoint can keep it for the resume.
+/// wait: one slot, a newer request replacing one not yet started.
 /// </summary>
 public sealed class EvaluationQueue
 {
     private readonly object gate = new();
     private EvaluationRequest? pending;
-    private EvaluationRequest? current; // taken, not yet recorded
     private bool running;
     private bool serving;
 
@@ -52,14 +50,12 @@ public sealed class EvaluationQueue
                 if (pending is null) return;
                 next = pending;
                 pending = null;
-                current = next;
                 running = true;
             }
 
             try
             {
                 evaluate(next);
-                lock (gate) current = null; // recorded; one that threw stays current
             }
             finally
             {
@@ -70,15 +66,6 @@ public sealed class EvaluationQueue
                 }
             }
         }
-    }
-
-    /// <summary>
-    /// The oldest request no evaluation has recorded: the one running or cut short, else the one
-    /// waiting; null when there is none.
-    /// </summary>
-    public EvaluationRequest? Unfinished()
-    {
-        lock (gate) return current ?? pending;
     }
 
     /// <summary>Waits until no evaluation is running or waiting (or nothing serves the queue any more).</summary>
