@@ -9,13 +9,7 @@ public class DrainTests
     public async Task Sigterm_drains_every_role_and_the_learner_checkpoints_where_it_stopped()
     {
         await using var cluster = await LocalCluster.StartAsync(envSteps: 100_000, checkpointEvery: 100_000);
-        cluster.Start("replay", "replay");
-        var learner = cluster.Start("learner", "learner");
-        cluster.Start("reanalyzer-1", "reanalyzer");
-        cluster.Start("evaluator", "evaluator");
-        await cluster.WaitUntilAsync(() => cluster.Roles.Values.All(r => r.Metric("speedyzero_ready") == 1), TimeSpan.FromSeconds(90), "the roles ready");
-        cluster.Start("actor-1", "actor");
-        await cluster.WaitUntilAsync(() => learner.Metric("speedyzero_learner_step") >= 5, TimeSpan.FromSeconds(120), "learner steps");
+        var learner = await StartTrainingAsync(cluster, withEvaluator: true, learnerSteps: 5);
 
         foreach (var role in cluster.Roles.Values) role.Terminate();
         foreach (var role in cluster.Roles.Values)
@@ -34,13 +28,8 @@ public class DrainTests
     public async Task An_evaluation_no_evaluator_answered_stays_owed_in_the_checkpoint_and_is_recorded_after_the_resume()
     {
         await using var cluster = await LocalCluster.StartAsync(envSteps: 100_000, checkpointEvery: 100_000);
-        cluster.Start("replay", "replay");
-        var learner = cluster.Start("learner", "learner");
-        cluster.Start("reanalyzer-1", "reanalyzer");
         // No evaluator: the learner's requests (every 20 steps) go unanswered.
-        await cluster.WaitUntilAsync(() => cluster.Roles.Values.All(r => r.Metric("speedyzero_ready") == 1), TimeSpan.FromSeconds(90), "the roles ready");
-        cluster.Start("actor-1", "actor");
-        await cluster.WaitUntilAsync(() => learner.Metric("speedyzero_learner_step") >= 25, TimeSpan.FromSeconds(120), "learner steps");
+        var learner = await StartTrainingAsync(cluster, withEvaluator: false, learnerSteps: 25);
         learner.Terminate();
         Assert.True(await learner.WaitForExitAsync(TimeSpan.FromSeconds(60)) == 0, learner.Tail());
 
@@ -58,5 +47,18 @@ public class DrainTests
             () => EvaluationPoint.AllIn(MetricsLog.Read(cluster.RunFolder.MetricsPath)).Any(e => e.LearnerSteps == owed.LearnerStep),
             TimeSpan.FromSeconds(180), $"the evaluation at learner step {owed.LearnerStep} recorded");
         Assert.Contains($"Asking again for the evaluation at learner step {owed.LearnerStep}", learner.Output);
+    }
+
+    /// <summary>Replay, learner, a reanalyzer (and an evaluator where asked), ready; then an actor, until the learner has taken the steps.</summary>
+    private static async Task<RoleProcess> StartTrainingAsync(LocalCluster cluster, bool withEvaluator, long learnerSteps)
+    {
+        cluster.Start("replay", "replay");
+        var learner = cluster.Start("learner", "learner");
+        cluster.Start("reanalyzer-1", "reanalyzer");
+        if (withEvaluator) cluster.Start("evaluator", "evaluator");
+        await cluster.WaitUntilAsync(() => cluster.Roles.Values.All(r => r.Metric("speedyzero_ready") == 1), TimeSpan.FromSeconds(90), "the roles ready");
+        cluster.Start("actor-1", "actor");
+        await cluster.WaitUntilAsync(() => learner.Metric("speedyzero_learner_step") >= learnerSteps, TimeSpan.FromSeconds(120), "learner steps");
+        return learner;
     }
 }
