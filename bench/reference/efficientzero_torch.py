@@ -311,6 +311,9 @@ def train_step(net, optimizer, batch, step):
     later = obs[:, 1:].reshape(b * k_steps, c.obs_size)
     with torch.no_grad():
         target_projection = net.project(net.represent(later)).view(b, k_steps, -1)
+    # Under autocast, weight casts cached without gradient would be reused below and give the
+    # representation and projection no gradient (PyTorch 1.13); the engine clears them too.
+    torch.clear_autocast_cache()
     value_targets = two_hot(batch["target_value"].reshape(-1), c.value_support, c.value_h_transform).view(b, k_steps + 1, -1)
     prefix_targets = two_hot(batch["target_value_prefix"].reshape(-1), c.value_prefix_support, True).view(b, k_steps, -1)
     policy_targets = batch["target_policy"]

@@ -45,6 +45,29 @@ public class BFloat16Tests(ITestOutputHelper output)
         Assert.True(b.Total < start - (0.9 * (start - f.Total)), $"bfloat16 fell {start} -> {b.Total}, float32 to {f.Total}");
     }
 
+    // A grid network of MinAtar's size (default model, 4x10x10): every weight that float32 trains gets its
+    // gradient in bfloat16 too, so the first step's gradient norms agree. Weight casts that autocast cached
+    // while the consistency targets ran without gradient once left the representation convs and the
+    // projection with none. (The tiny test models above are left out: bfloat16's rounding moves their
+    // min-max normalisation of a few near-equal values, and so their gradients, by far more than 5%.)
+    [Fact]
+    public void Bfloat16_gradients_reach_every_layer_that_float32_trains()
+    {
+        var spec = ModelSpec.Grid(4, 10, 10, 6) with { Precision = EnginePrecision.BFloat16, Optimizer = TestModels.Adam, Seed = 7 };
+        if (!CpuFeatures.HasBFloat16())
+        {
+            Assert.Throws<EngineArgumentException>(() => EfficientZeroModel.Create(spec));
+            return;
+        }
+
+        using var reduced = EfficientZeroModel.Create(spec);
+        using var full = EfficientZeroModel.Create(spec with { Precision = EnginePrecision.Float32 });
+        var batch = TestModels.RandomBatch(full, size: 64, seed: 3);
+        var (b, f) = (batch.Train(reduced), batch.Train(full));
+        output.WriteLine($"first step's gradient norm, bfloat16 vs float32: {b.GradNorm} vs {f.GradNorm}");
+        Assert.Equal(f.GradNorm, b.GradNorm, tolerance: 0.05 * f.GradNorm);
+    }
+
     // Inference in bfloat16 is the oneDNN path's (batches of 64 and more: the reanalyzer's and Priority
     // Refresh's); smaller batches (the actors') run as in float32. The grid family is MinAtar's. The image
     // test model is left out: its latent has 8 values per sample, whose min-max normalisation turns

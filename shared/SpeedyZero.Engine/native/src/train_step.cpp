@@ -98,6 +98,10 @@ sz_train_result Model::train_step(const sz_train_batch& b, float* priorities, in
     torch::NoGradGuard no_grad;
     target_projection = network_->project(network_->represent(later)).view({batch, k_steps, -1});
   }
+  // Autocast caches each weight's bfloat16 cast for the step; a cast made without gradient has no
+  // autograd history, and the forward below would reuse it: the representation and projection
+  // weights would get no gradient at all. So the casts made for the targets go.
+  if (autocast) at::autocast::clear_cache();
 
   const auto value_targets = two_hot(target_value.reshape({-1}), config_.value_support, config_.value_h_transform).view({batch, k_steps + 1, -1});
   const auto value_prefix_targets =
