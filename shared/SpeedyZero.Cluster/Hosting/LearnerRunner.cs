@@ -93,17 +93,12 @@ public static class LearnerRunner
         // waiting one, as in speedyzero train); results come back on their subject and go into the
         // run folder. One not recorded when the learner stops stays owed in the checkpoint.
         var evaluationRequests = Channel.CreateBounded<EvaluationRequest>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropOldest });
-        var owed = new OwedEvaluations();
-        void Ask(EvaluationRequest request)
-        {
-            owed.Asked(request);
-            evaluationRequests.Writer.TryWrite(request);
-        }
+        var owed = new OwedEvaluations(request => evaluationRequests.Writer.TryWrite(request));
 
         if (resumed is not null && Checkpoint.LoadPendingEvaluation(directory, resumed) is { } unrecorded)
         {
             host.Logger.LogInformation("Asking again for the evaluation at learner step {Step}, owed when the learner stopped", unrecorded.LearnerStep);
-            Ask(unrecorded);
+            owed.Ask(unrecorded);
         }
 
         var requester = Task.Run(async () =>
@@ -151,7 +146,7 @@ public static class LearnerRunner
         var learner = new LearnerRole(setup, model, timed, replay, new PublishedWeights(weights, published, host.Config), clock, stats)
         {
             Checkpoint = SaveCheckpoint,
-            Evaluate = (step, w) => Ask(new EvaluationRequest(step, clock.EnvSteps, w)),
+            Evaluate = (step, w) => owed.Ask(new EvaluationRequest(step, clock.EnvSteps, w)),
             Stepped = s =>
             {
                 consumed.Inc();

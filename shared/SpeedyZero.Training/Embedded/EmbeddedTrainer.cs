@@ -63,13 +63,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         // Evaluations run beside training on the latest requested weights; a newer request replaces a waiting one.
         using var evaluator = new EvaluatorRole(setup);
         var evaluations = new EvaluationQueue();
-        var owed = new OwedEvaluations();
-
-        void Ask(EvaluationRequest request)
-        {
-            owed.Asked(request);
-            evaluations.Request(request);
-        }
+        var owed = new OwedEvaluations(evaluations.Request);
 
         void Evaluate(EvaluationRequest request)
         {
@@ -94,7 +88,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
 
         var learner = new LearnerRole(setup, learnerModel, batches, replay, weights, clock, stats)
         {
-            Evaluate = (step, w) => Ask(new EvaluationRequest(step, clock.EnvSteps, w)),
+            Evaluate = (step, w) => owed.Ask(new EvaluationRequest(step, clock.EnvSteps, w)),
             Checkpoint = SaveCheckpoint,
             Stepped = s => recorder.RecordStep(s, clock.EnvSteps),
         };
@@ -126,7 +120,7 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         // An evaluation the run owed when it stopped is played first: a stop never loses one.
         if (resumed is not null && Checkpoint.LoadPendingEvaluation(folder.CheckpointPath, resumed) is { } unrecorded)
         {
-            Ask(unrecorded);
+            owed.Ask(unrecorded);
         }
 
         roles.Start("evaluator", t => evaluations.Serve(Evaluate, t));
