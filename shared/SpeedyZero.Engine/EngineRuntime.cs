@@ -54,6 +54,21 @@ public static class EngineRuntime
     /// <summary>True when this CPU has bfloat16 arithmetic (AVX512_BF16 or AMX): where <see cref="EnginePrecision.BFloat16"/> runs.</summary>
     public static unsafe bool CpuBFloat16Available => Query<int>(&NativeMethods.CpuBFloat16Available, "cpu bfloat16 available") != 0;
 
+    /// <summary>
+    /// How many times faster a bfloat16 convolution of the engine's kind runs than a float32 one on this CPU,
+    /// timed once per process (about 0.1 s); 0 without bfloat16 arithmetic. AVX512_BF16 alone does not make
+    /// bfloat16 faster (docs/engine-runtime.md), so precision auto reads this rather than the CPU's flags.
+    /// </summary>
+    public static double BFloat16ConvSpeedup => bfloat16ConvSpeedup.Value;
+
+    private static readonly Lazy<double> bfloat16ConvSpeedup = new(() =>
+    {
+        unsafe
+        {
+            return Query<double>(&NativeMethods.BFloat16ConvSpeedup, "bfloat16 convolution speed-up");
+        }
+    });
+
     /// <summary>One value read through a native function that writes it to a pointer.</summary>
     private static unsafe T Query<T>(delegate*<T*, int> read, string what)
         where T : unmanaged

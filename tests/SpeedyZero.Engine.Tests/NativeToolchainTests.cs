@@ -1,4 +1,5 @@
 using SpeedyZero.Engine;
+using SpeedyZero.Testing;
 
 namespace SpeedyZero.Engine.Tests;
 
@@ -43,6 +44,22 @@ public class NativeToolchainTests
 
         Assert.Contains("threads must be >= 1", error.Message);
         Assert.True(EngineRuntime.Threads >= 1, "the engine keeps working after a rejected call");
+    }
+
+    [Fact]
+    public void Bfloat16_convolution_speedup_is_measured_where_the_CPU_has_bfloat16_and_zero_elsewhere()
+    {
+        var speedup = EngineRuntime.BFloat16ConvSpeedup;
+
+        if (CpuFeatures.HasBFloat16())
+        {
+            // A timing, not a constant: somewhere between a tenth and ten times float32's speed.
+            Assert.InRange(speedup, 0.1, 10);
+        }
+        else
+        {
+            Assert.Equal(0, speedup);
+        }
     }
 
     [Fact]

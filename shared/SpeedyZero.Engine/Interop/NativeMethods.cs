@@ -8,7 +8,7 @@ internal static partial class NativeMethods
     public const string Library = "speedyzero_engine";
 
     /// <summary>The ABI version these bindings were written against.</summary>
-    public const int AbiVersion = 5;
+    public const int AbiVersion = 6;
 
     [LibraryImport(Library, EntryPoint = "sz_abi_version")]
     public static partial int AbiVersionOfLibrary();
@@ -33,6 +33,9 @@ internal static partial class NativeMethods
 
     [LibraryImport(Library, EntryPoint = "sz_cpu_bfloat16_available")]
     public static unsafe partial int CpuBFloat16Available(int* available);
+
+    [LibraryImport(Library, EntryPoint = "sz_bfloat16_conv_speedup")]
+    public static unsafe partial int BFloat16ConvSpeedup(double* speedup);
 
     [LibraryImport(Library, EntryPoint = "sz_probe_matmul")]
     public static unsafe partial int ProbeMatmul(float* a, float* b, float* output, int m, int k, int n);

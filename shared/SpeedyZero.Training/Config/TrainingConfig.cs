@@ -124,8 +124,9 @@ public sealed record EngineSection
 
     /// <summary>
     /// float32, or bfloat16 for the train step's convolutions and matrix products and large-batch inference's
-    /// convolutions (faster where the CPU has AVX512_BF16 or AMX; refused elsewhere), or auto: bfloat16 where it
-    /// runs, float32 elsewhere. Weights, optimiser state and losses stay float32.
+    /// convolutions (needs AVX512_BF16 or AMX; refused elsewhere), or auto: bfloat16 where a bfloat16 convolution
+    /// measures at least <see cref="AutoBFloat16Speedup"/> times as fast as a float32 one on this CPU, float32
+    /// elsewhere. Weights, optimiser state and losses stay float32.
     /// </summary>
     public EnginePrecision Precision { get; init; } = EnginePrecision.Float32;
 
@@ -136,10 +137,19 @@ public sealed record EngineSection
         Check.That(Enum.IsDefined(Precision), "engine.precision", $"'{Precision}' is not float32, bfloat16 or auto");
     }
 
-    /// <summary>This section with precision auto replaced by this machine's choice (bfloat16 needs a CPU with bfloat16 arithmetic).</summary>
+    /// <summary>
+    /// The speed-up auto asks of bfloat16: a margin over parity, since bfloat16 costs some accuracy and a
+    /// conversion on each side of every convolution. Measured: 1.5x on AMD Zen 4, 0.5-0.75x on an Intel Xeon
+    /// without AMX (docs/engine-runtime.md).
+    /// </summary>
+    public const double AutoBFloat16Speedup = 1.2;
+
+    /// <summary>This section with precision auto replaced by this machine's choice (bfloat16 where it measures faster).</summary>
     public EngineSection WithPrecisionResolved() => Precision != EnginePrecision.Auto ? this : this with
     {
-        Precision = Device == EngineDevice.Cpu && EngineRuntime.CpuBFloat16Available ? EnginePrecision.BFloat16 : EnginePrecision.Float32,
+        Precision = Device == EngineDevice.Cpu && EngineRuntime.BFloat16ConvSpeedup >= AutoBFloat16Speedup
+            ? EnginePrecision.BFloat16
+            : EnginePrecision.Float32,
     };
 }
 

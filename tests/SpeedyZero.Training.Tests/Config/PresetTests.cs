@@ -89,14 +89,14 @@ public class PresetTests
     {
         var config = ConfigLoader.Load("catch", null, new Dictionary<string, string>(), ["engine.precision=auto", device]);
 
-        var expected = cpu && CpuFeatures.HasBFloat16() ? EnginePrecision.BFloat16 : EnginePrecision.Float32;
+        var expected = cpu && EngineRuntime.BFloat16ConvSpeedup >= EngineSection.AutoBFloat16Speedup ? EnginePrecision.BFloat16 : EnginePrecision.Float32;
         Assert.Equal(expected, config.Engine.Precision);
         Assert.Contains($"precision: {expected}", ConfigLoader.ToYaml(config));
         Assert.Equal(EnginePrecision.Float32, ConfigLoader.Load("catch", null, new Dictionary<string, string>(), []).Engine.Precision);
     }
 
     [Fact]
-    public void The_MinAtar_preset_asks_for_bfloat16_where_the_CPU_has_it()
+    public void The_MinAtar_preset_resolves_its_precision_as_auto_does()
     {
         var config = ConfigLoader.Load("breakout", null, new Dictionary<string, string>(), []);
         Assert.NotEqual(EnginePrecision.Auto, config.Engine.Precision);
