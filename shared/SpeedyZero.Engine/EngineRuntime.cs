@@ -51,9 +51,6 @@ public static class EngineRuntime
     /// <summary>True when the engine was built against a CUDA libtorch and sees a device.</summary>
     public static unsafe bool CudaAvailable => Query<int>(&NativeMethods.CudaAvailable, "cuda available") != 0;
 
-    /// <summary>True when this CPU has bfloat16 arithmetic (AVX512_BF16 or AMX): where <see cref="EnginePrecision.BFloat16"/> runs.</summary>
-    public static unsafe bool CpuBFloat16Available => Query<int>(&NativeMethods.CpuBFloat16Available, "cpu bfloat16 available") != 0;
-
     /// <summary>
     /// How many times faster a bfloat16 convolution of the engine's kind runs than a float32 one on this CPU,
     /// timed once per process (about 0.1 s); 0 without bfloat16 arithmetic. AVX512_BF16 alone does not make

@@ -31,9 +31,6 @@ internal static partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "sz_cuda_available")]
     public static unsafe partial int CudaAvailable(int* available);
 
-    [LibraryImport(Library, EntryPoint = "sz_cpu_bfloat16_available")]
-    public static unsafe partial int CpuBFloat16Available(int* available);
-
     [LibraryImport(Library, EntryPoint = "sz_bfloat16_conv_speedup")]
     public static unsafe partial int BFloat16ConvSpeedup(double* speedup);
 

@@ -42,12 +42,9 @@ SZ_EXPORT int32_t sz_onednn_reference_convolutions(int64_t* count);
 /* 1 when this library was built against a CUDA libtorch and a device is visible. */
 SZ_EXPORT int32_t sz_cuda_available(int32_t* available);
 
-/* 1 when this CPU has bfloat16 arithmetic (AVX512_BF16 or AMX) by oneDNN's reading: where precision
- * 'bfloat16' is allowed. */
-SZ_EXPORT int32_t sz_cpu_bfloat16_available(int32_t* available);
-
 /* How many times faster a bfloat16 3x3 convolution (batch 128, 64 channels, 10x10) runs than a float32
- * one on this CPU, timed now (about 0.1 s); 0 without bfloat16 arithmetic. Precision 'auto' reads it. */
+ * one on this CPU, timed now (about 0.1 s); 0 without bfloat16 arithmetic (AVX512_BF16 or AMX by oneDNN's
+ * reading, where precision 'bfloat16' is allowed). Precision 'auto' reads it. */
 SZ_EXPORT int32_t sz_bfloat16_conv_speedup(double* speedup);
 
 /* Toolchain probe: out[m x n] = a[m x k] @ b[k x n] computed by libtorch. */
