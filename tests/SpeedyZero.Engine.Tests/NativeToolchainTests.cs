@@ -63,6 +63,24 @@ public class NativeToolchainTests
     }
 
     [Fact]
+    public void Denormal_floats_are_flushed_on_a_fresh_calling_thread_and_its_workers()
+    {
+        // h(x) = sign(x)(sqrt(|x|+1) - 1) + 0.001 x: for a denormal x it is 1e-42, itself denormal,
+        // unless denormal inputs read as zero. A million elements span every libtorch worker.
+        // Written as bits: on a thread that has called the engine, managed float code flushes it too.
+        const int denormal = 0x000AE398; // 1e-39
+        var x = new float[1 << 20];
+        System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(x.AsSpan()).Fill(denormal);
+        var h = new float[x.Length];
+        var thread = new Thread(() => CategoricalSupport.Transform(x, h));
+        thread.Start();
+        thread.Join();
+
+        var nonzero = h.Count(v => (BitConverter.SingleToInt32Bits(v) & int.MaxValue) != 0);
+        Assert.True(nonzero == 0, $"{nonzero} of {h.Length} outputs are not zero (bits {BitConverter.SingleToInt32Bits(h[0]):x} first)");
+    }
+
+    [Fact]
     public void Thread_count_is_set_explicitly()
     {
         var before = EngineRuntime.Threads;

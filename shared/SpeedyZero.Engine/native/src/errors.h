@@ -17,9 +17,15 @@ struct invalid_argument : std::invalid_argument {
 // Throws invalid_argument unless a buffer's `length` equals `expected`; names the buffer.
 void check_length(const char* name, int64_t length, int64_t expected);
 
+// Sets flush-to-zero and denormals-are-zero once on the calling thread (runtime.cpp says why).
+// OpenMP workers are created by the thread that first opens a parallel region and inherit its
+// floating-point control word, so setting it before any work covers them too.
+void flush_denormals_on_this_thread();
+
 template <typename F>
 int32_t guarded(F&& body) noexcept {
   try {
+    flush_denormals_on_this_thread();
     body();
     return SZ_OK;
   } catch (const invalid_argument& e) {

@@ -1,4 +1,4 @@
-// Process-wide runtime hygiene: thread counts for libtorch and OpenBLAS.
+// Process-wide runtime hygiene: thread counts for libtorch and OpenBLAS, denormals flushed.
 #include <dlfcn.h>
 #include <torch/torch.h>
 
@@ -22,6 +22,21 @@ __attribute__((constructor)) void pin_openblas_threads() {
 }
 
 }  // namespace
+
+namespace sz {
+
+// Denormal floats appear in a network after hours of training (tiny gradients and momenta of dead
+// units) and each operation on one costs Intel cores a microcode assist: on an Emerald Rapids Xeon
+// a float32 MinAtar run's learner fell from ~4 to 1.3 steps/s by its first hour, and the same
+// checkpoint ran at 3.5 steps/s with them flushed. Values below 1.2e-38 carry nothing for learning.
+void flush_denormals_on_this_thread() {
+  thread_local bool flushed = false;
+  if (flushed) return;
+  flushed = true;
+  at::globalContext().setFlushDenormal(true);
+}
+
+}  // namespace sz
 
 extern "C" SZ_EXPORT int32_t sz_abi_version(void) { return 6; }
 
