@@ -59,8 +59,9 @@ extern "C" SZ_EXPORT int32_t sz_cuda_available(int32_t* available) {
 // AVX512_BF16 alone does not make bfloat16 faster: on Intel cores without AMX (or with AMX hidden
 // by a VM) its dot products issue at half the rate of float32 FMAs, and a bfloat16 convolution is
 // slower than a float32 one (0.5-0.75x on an Emerald Rapids Xeon showing no AMX), where on AMD
-// Zen 4 it is 1.5x faster. So precision 'auto' times one convolution of the engine's kind both ways before it chooses. Alternated
-// rounds, best of each, so a noisy neighbour slows both; constant inputs leave libtorch's RNG alone.
+// Zen 4 it is 1.5x faster. So precision 'auto' times one convolution of the engine's kind both
+// ways before it chooses. Alternated rounds, best of each, so a noisy neighbour slows both;
+// constant inputs leave libtorch's RNG alone.
 extern "C" SZ_EXPORT int32_t sz_bfloat16_conv_speedup(double* speedup) {
   return sz::guarded([&] {
     if (speedup == nullptr) throw sz::invalid_argument("speedup is null");
