@@ -48,6 +48,14 @@ public static class EngineRuntime
     public static unsafe long OnednnReferenceConvolutions =>
         Query<long>(&NativeMethods.OnednnReferenceConvolutions, "onednn reference convolutions");
 
+    /// <summary>
+    /// oneDNN conv plans (a primitive and its reordered weights, per layer and batch size) this process
+    /// built. Inference batches above 64 rows run padded to a multiple of 16 rows, so the count stays
+    /// bounded however the batch sizes vary.
+    /// </summary>
+    public static unsafe long OnednnConvPlansBuilt =>
+        Query<long>(&NativeMethods.OnednnConvPlansBuilt, "onednn conv plans built");
+
     /// <summary>True when the engine was built against a CUDA libtorch and sees a device.</summary>
     public static unsafe bool CudaAvailable => Query<int>(&NativeMethods.CudaAvailable, "cuda available") != 0;
 

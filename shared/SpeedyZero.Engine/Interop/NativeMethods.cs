@@ -8,7 +8,7 @@ internal static partial class NativeMethods
     public const string Library = "speedyzero_engine";
 
     /// <summary>The ABI version these bindings were written against.</summary>
-    public const int AbiVersion = 6;
+    public const int AbiVersion = 7;
 
     [LibraryImport(Library, EntryPoint = "sz_abi_version")]
     public static partial int AbiVersionOfLibrary();
@@ -27,6 +27,9 @@ internal static partial class NativeMethods
 
     [LibraryImport(Library, EntryPoint = "sz_onednn_reference_convolutions")]
     public static unsafe partial int OnednnReferenceConvolutions(long* count);
+
+    [LibraryImport(Library, EntryPoint = "sz_onednn_conv_plans_built")]
+    public static unsafe partial int OnednnConvPlansBuilt(long* count);
 
     [LibraryImport(Library, EntryPoint = "sz_cuda_available")]
     public static unsafe partial int CudaAvailable(int* available);

@@ -39,6 +39,10 @@ SZ_EXPORT int32_t sz_noop(void);
  * whose jit kernels the engine's layouts reach; each one is over 1000x slower than a jit conv. */
 SZ_EXPORT int32_t sz_onednn_reference_convolutions(int64_t* count);
 
+/* oneDNN conv plans (primitive plus reordered weights, per layer and batch size) this process built:
+ * inference batches above 64 rows are padded to a multiple of 16, so a run builds a bounded set. */
+SZ_EXPORT int32_t sz_onednn_conv_plans_built(int64_t* count);
+
 /* 1 when this library was built against a CUDA libtorch and a device is visible. */
 SZ_EXPORT int32_t sz_cuda_available(int32_t* available);
 

@@ -28,6 +28,23 @@ std::mutex& construction_mutex() {
   return m;
 }
 
+// t with rows appended (zeros: a valid input of every kind, action 0 included) up to rows.
+torch::Tensor pad_rows(const torch::Tensor& t, int64_t rows) {
+  const auto batch = t.size(0);
+  if (batch == rows) return t;
+  auto sizes = t.sizes().vec();
+  sizes[0] = rows;
+  auto padded = torch::empty(sizes, t.options());
+  padded.narrow(0, 0, batch).copy_(t);
+  padded.narrow(0, batch, rows - batch).zero_();
+  return padded;
+}
+
+// The caller's rows of a padded result.
+torch::Tensor first_rows(const torch::Tensor& t, int64_t batch) {
+  return t.defined() && t.size(0) != batch ? t.narrow(0, 0, batch) : t;
+}
+
 }  // namespace
 
 Model::Model(const Config& config)
@@ -116,11 +133,12 @@ void Model::initial_inference(const float* observations, int64_t observations_le
   if (batch <= 0) throw invalid_argument("batch must be positive, got " + std::to_string(batch));
   c10::InferenceMode inference;
   set_training(false);
-  const auto x = input(observations, observations_length, batch, config_.obs_size(), "observations");
+  const auto rows = device_.is_cpu() ? inference_rows(batch) : batch;
+  const auto x = pad_rows(input(observations, observations_length, batch, config_.obs_size(), "observations"), rows);
   if (config_.fused_inference) ensure_fused();
   const auto out = config_.fused_inference ? network_->initial_fused(x) : network_->initial(x);
-  const auto value = decode_logits(out.value_logits, config_.value_support, config_.value_h_transform);
-  write_outputs(outputs, batch, out.latent, {}, {}, {}, value, out.policy_logits);
+  const auto value = decode_logits(first_rows(out.value_logits, batch), config_.value_support, config_.value_h_transform);
+  write_outputs(outputs, batch, first_rows(out.latent, batch), {}, {}, {}, value, first_rows(out.policy_logits, batch));
 }
 
 void Model::recurrent_inference(const float* latent, int64_t latent_length, const float* hidden, int64_t hidden_length,
@@ -139,15 +157,18 @@ void Model::recurrent_inference(const float* latent, int64_t latent_length, cons
   set_training(false);
   std::vector<int64_t> latent_shape{batch};
   for (auto d : network_->trunk->latent_shape) latent_shape.push_back(d);
-  const auto s = input(latent, latent_length, batch, network_->trunk->latent_size, "latent").view(latent_shape);
-  const auto h = input(hidden, hidden_length, batch, config_.lstm_hidden, "lstm hidden");
-  const auto c = input(cell, cell_length, batch, config_.lstm_hidden, "lstm cell");
-  const auto a = torch::from_blob(const_cast<int32_t*>(actions), {batch}, torch::kInt32).to(device_, torch::kLong);
+  const auto rows = device_.is_cpu() ? inference_rows(batch) : batch;
+  const auto s =
+      pad_rows(input(latent, latent_length, batch, network_->trunk->latent_size, "latent").view(latent_shape), rows);
+  const auto h = pad_rows(input(hidden, hidden_length, batch, config_.lstm_hidden, "lstm hidden"), rows);
+  const auto c = pad_rows(input(cell, cell_length, batch, config_.lstm_hidden, "lstm cell"), rows);
+  const auto a = pad_rows(torch::from_blob(const_cast<int32_t*>(actions), {batch}, torch::kInt32).to(device_, torch::kLong), rows);
   if (config_.fused_inference) ensure_fused();
   const auto out = config_.fused_inference ? network_->recurrent_fused(s, a, h, c) : network_->recurrent(s, a, h, c);
-  const auto value_prefix = decode_logits(out.value_prefix_logits, config_.value_prefix_support);
-  const auto value = decode_logits(out.value_logits, config_.value_support, config_.value_h_transform);
-  write_outputs(outputs, batch, out.latent, out.hidden, out.cell, value_prefix, value, out.policy_logits);
+  const auto value_prefix = decode_logits(first_rows(out.value_prefix_logits, batch), config_.value_prefix_support);
+  const auto value = decode_logits(first_rows(out.value_logits, batch), config_.value_support, config_.value_h_transform);
+  write_outputs(outputs, batch, first_rows(out.latent, batch), first_rows(out.hidden, batch), first_rows(out.cell, batch),
+                value_prefix, value, first_rows(out.policy_logits, batch));
 }
 
 double Model::bench_inference(int64_t batch, bool recurrent, int64_t iterations) {

@@ -14,6 +14,7 @@ namespace sz {
 
 namespace {
 std::atomic<int64_t> reference_convolutions{0};
+std::atomic<int64_t> conv_plans_built{0};
 thread_local bool bfloat16_plans = false;
 }  // namespace
 
@@ -21,6 +22,7 @@ BFloat16ConvPlansScope::BFloat16ConvPlansScope(bool on) : previous_(bfloat16_pla
 BFloat16ConvPlansScope::~BFloat16ConvPlansScope() { bfloat16_plans = previous_; }
 
 int64_t onednn_reference_convolutions() { return reference_convolutions.load(); }
+int64_t onednn_conv_plans_built() { return conv_plans_built.load(); }
 
 #ifdef SZ_HAVE_ONEDNN
 bool onednn_compiled() { return true; }
@@ -199,6 +201,7 @@ const OnednnConvPlans::Plan& plan(const FusedConv& c, const Act& x, PostOps post
   // (in_layout reorders between convs that disagree).
   if (is_reference(pd)) pd = describe(tag::any, tag::any);
   if (is_reference(pd)) reference_convolutions++;
+  conv_plans_built++;
   OnednnConvPlans::Plan p{b, h, w, post_ops, pd, {}, {}, {}, {}, {}};
   p.prim = dnnl::convolution_forward(p.pd);
   // Weights reordered once into the primitive's layout; bias used as it is.

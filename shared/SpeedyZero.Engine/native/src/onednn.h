@@ -42,6 +42,8 @@ class BFloat16ConvPlansScope {
 bool cpu_has_bfloat16();
 // Conv primitives built on oneDNN's reference kernel in this process (0 when the layouts reach jit).
 int64_t onednn_reference_convolutions();
+// Conv plans (a primitive and its reordered weights, per layer and batch size) built in this process.
+int64_t onednn_conv_plans_built();
 // Whether a batch of this dense tensor takes the oneDNN path (CPU float32, batch at or above
 // mkldnn_inference_min_batch, oneDNN compiled in).
 bool use_onednn(const torch::Tensor& x);

@@ -38,7 +38,7 @@ void flush_denormals_on_this_thread() {
 
 }  // namespace sz
 
-extern "C" SZ_EXPORT int32_t sz_abi_version(void) { return 6; }
+extern "C" SZ_EXPORT int32_t sz_abi_version(void) { return 7; }
 
 extern "C" SZ_EXPORT int32_t sz_noop(void) { return SZ_OK; }
 
@@ -46,6 +46,13 @@ extern "C" SZ_EXPORT int32_t sz_onednn_reference_convolutions(int64_t* count) {
   return sz::guarded([&] {
     if (count == nullptr) throw sz::invalid_argument("count is null");
     *count = sz::onednn_reference_convolutions();
+  });
+}
+
+extern "C" SZ_EXPORT int32_t sz_onednn_conv_plans_built(int64_t* count) {
+  return sz::guarded([&] {
+    if (count == nullptr) throw sz::invalid_argument("count is null");
+    *count = sz::onednn_conv_plans_built();
   });
 }
 
