@@ -67,7 +67,7 @@ constexpr int64_t mkldnn_inference_min_batch = 64;
 // Inference batches above that threshold run padded up to a multiple of this many rows. A
 // reanalyzer's batches take every size from 64 to 384, and each new size costs oneDNN a set of
 // jitted primitives and the engine a set of conv plans: unpadded, they overflow oneDNN's
-// primitive cache (1,024) and are rebuilt all run long, holding ~90 MiB more resident memory that
+// primitive cache (1,024) and are rebuilt all run long, holding ~70 MiB more resident memory that
 // creeps (docs/engine-runtime.md). Padding costs at most 15 rows of work.
 constexpr int64_t inference_row_step = 16;
 inline int64_t inference_rows(int64_t batch) {
