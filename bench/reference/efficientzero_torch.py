@@ -21,6 +21,7 @@ Needs Debian's python3-torch (PyTorch 1.13, the libtorch the engine links).
 """
 
 import argparse
+import ctypes
 import io
 import json
 import os
@@ -711,6 +712,16 @@ def time_train(c, b, budget_scale, variants):
     return figures
 
 
+def openblas_core():
+    """OpenBLAS's kernels in this process (torch's libblas.so.3, the engine's too), or None for another BLAS."""
+    try:
+        corename = ctypes.CDLL("libblas.so.3").openblas_get_corename
+    except (OSError, AttributeError):
+        return None
+    corename.restype = ctypes.c_char_p
+    return corename().decode()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("command", choices=("describe", "check", "time"))
@@ -748,6 +759,7 @@ def main():
             if "train_bf16" not in skip:
                 out["peak_bf16"] = measure_peak_bf16()
     out["torch"] = torch.__version__
+    out["blas"] = openblas_core()
     out["threads"] = torch.get_num_threads()
     out["mkldnn"] = torch.backends.mkldnn.is_available()
     print(json.dumps(out))

@@ -7,7 +7,10 @@ public static class EngineRuntime
 {
     private static int checkedAbi;
 
-    /// <summary>Loads the library once, after setting up the malloc it runs on, and refuses one built for other bindings.</summary>
+    /// <summary>
+    /// Loads the library once, after setting up the malloc it runs on and OpenBLAS's kernels, and refuses
+    /// one built for other bindings.
+    /// </summary>
     public static void EnsureLoaded()
     {
         if (Volatile.Read(ref checkedAbi) == 1)
@@ -16,6 +19,7 @@ public static class EngineRuntime
         }
 
         NativeAllocator.Apply();
+        NativeBlas.Apply();
 
         var version = NativeMethods.AbiVersionOfLibrary();
         if (version != NativeMethods.AbiVersion)

@@ -41,6 +41,7 @@ public sealed class EngineBench : IBenchSuite
         var threads = EngineRuntime.Threads;
         report.Add("threads", threads, "threads", "both sides");
         report.Add("jemalloc", NativeAllocator.Kind == MallocKind.Jemalloc ? 1 : 0, "bool", $"both sides: {NativeAllocator.Describe()}");
+        report.Add("OpenBLAS kernels set by the engine", NativeBlas.CoreTypeSet is null ? 0 : 1, "bool", $"both sides: {NativeBlas.Describe()}");
 
         // Fails here, before anything is timed, when python3-torch is missing.
         var torch = TorchReference.Find();
@@ -61,6 +62,12 @@ public sealed class EngineBench : IBenchSuite
 
         var description = torch.Run(["describe", "--threads", threads.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromMinutes(10));
         var flops = Flops(description.GetProperty("macs"));
+        var torchBlas = description.GetProperty("blas").GetString();
+        if (torchBlas != NativeBlas.CoreName)
+        {
+            throw new InvalidOperationException(
+                $"PyTorch runs OpenBLAS's {torchBlas ?? "(no OpenBLAS)"} kernels, the engine {NativeBlas.CoreName ?? "(no OpenBLAS)"}: the sides would not compare");
+        }
 
         using var model = EfficientZeroModel.Create(ReferenceNetwork());
         using var bf16Model = BFloat16Model(report);

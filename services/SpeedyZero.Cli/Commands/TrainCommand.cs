@@ -111,7 +111,7 @@ public static class TrainCommand
             AnsiConsole.Write(new Panel(new Text(yaml)).Header("effective configuration"));
             AnsiConsole.MarkupLineInterpolated($"run folder: [blue]{folder.Root}[/]");
             EngineRuntime.EnsureLoaded();
-            AnsiConsole.MarkupLineInterpolated($"malloc: {NativeAllocator.Describe()}");
+            AnsiConsole.MarkupLineInterpolated($"malloc: {NativeAllocator.Describe()}; BLAS: {NativeBlas.Describe()}");
         }
 
         var summary = new EmbeddedTrainer(new TrainRequest(config, folder, resume is not null)

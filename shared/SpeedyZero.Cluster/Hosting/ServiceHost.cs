@@ -125,7 +125,7 @@ public static class ServiceHost
             {
                 setup = new TrainingSetup(config); // loads the engine and sets its threads
                 EngineRuntime.EnsureLoaded();
-                logger.LogInformation("Engine loaded; malloc: {Malloc}", NativeAllocator.Describe());
+                logger.LogInformation("Engine loaded; malloc: {Malloc}; BLAS: {Blas}", NativeAllocator.Describe(), NativeBlas.Describe());
                 engineReady = true;
             }
 
