@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace SpeedyZero.Engine;
 
 /// <summary>
-/// Points OpenBLAS (libtorch's BLAS here: the LSTM's and other ATen gemms, small-batch convolutions)
+/// Points OpenBLAS (libtorch's BLAS here: ATen's gemms in inference below 64 rows; training's run oneDNN's)
 /// at the kernels this CPU runs, once, from <see cref="EngineRuntime.EnsureLoaded"/>, before the
 /// library loads. OpenBLAS picks its kernels from a table of CPU models when it loads; Debian 12's
 /// 0.3.21 does not know newer Intel models (the Xeon of family 6 model 207 this project builds on)
