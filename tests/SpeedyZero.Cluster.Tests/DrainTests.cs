@@ -46,7 +46,7 @@ public class DrainTests
         await cluster.WaitUntilAsync(
             () => EvaluationPoint.AllIn(MetricsLog.Read(cluster.RunFolder.MetricsPath)).Any(e => e.LearnerSteps == owed.LearnerStep),
             TimeSpan.FromSeconds(180), $"the evaluation at learner step {owed.LearnerStep} recorded");
-        Assert.Contains($"Asking again for the evaluation at learner step {owed.LearnerStep}", learner.Output);
+        await learner.WaitForOutputAsync($"Asking again for the evaluation at learner step {owed.LearnerStep}", TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Replay, learner, a reanalyzer (and an evaluator where asked), ready; then an actor, until the learner has taken the steps.</summary>
