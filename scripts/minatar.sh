@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make minatar: the MinAtar results, one 500k-frame run per game, one game after another, then one
 # report and figure of them all. Run it again to continue: each game's latest run folder with a
-# checkpoint is resumed (a finished one returns at once), a game without one starts.
+# checkpoint is resumed (a finished one returns at once), a game without one starts, unless RESULTS
+# already holds its finished run for this seed (the committed files outlive the machine's run folders).
 #   OUT=runs/minatar SEED=0 GAMES="breakout asterix freeway seaquest space_invaders" scripts/minatar.sh
 # SPEEDYZERO=path/to/speedyzero.dll runs another build (a copy that a rebuild will not touch).
 # Each finished game's small outputs (config.yaml, metrics.jsonl, summary.json, curves.png, final.weights,
@@ -27,6 +28,18 @@ latest_run() {
   done
 }
 
+# Whether RESULTS/<game> holds a finished run of this seed: its summary at the env steps its config asked for.
+finished_result() {
+  local dir="$RESULTS/$1" summary steps target
+  [[ -n "$RESULTS" && -f "$dir/summary.json" && -f "$dir/config.yaml" ]] || return 1
+  summary=$(<"$dir/summary.json")
+  [[ $summary =~ \"seed\":\ *([0-9]+) && ${BASH_REMATCH[1]} == "$SEED" ]] || return 1
+  [[ $summary =~ \"env_steps\":\ *([0-9]+) ]] || return 1
+  steps=${BASH_REMATCH[1]}
+  target=$(sed -n '/^run:/,/^[a-z]/s/^  env_steps: *\([0-9][0-9]*\) *$/\1/p' "$dir/config.yaml")
+  [[ -n "$target" ]] && ((steps >= target))
+}
+
 # Runs the trainer in the background (where it ignores SIGINT) and hands it Ctrl-C or SIGTERM as
 # SIGTERM, then waits until it has checkpointed and exited.
 child=0
@@ -46,6 +59,11 @@ train() {
 reports=()
 for game in $GAMES; do
   run=$(latest_run "$game")
+  if [[ -z "$run" ]] && finished_result "$game"; then
+    echo "make minatar: $game: finished in $RESULTS/$game (seed $SEED), not trained again (move those files away to train it again)"
+    reports+=(--run "$RESULTS/$game")
+    continue
+  fi
   if [[ -n "$run" ]]; then
     echo "make minatar: $game: continuing $run"
     train --resume "$run"

@@ -2,7 +2,8 @@ namespace SpeedyZero.Deploy.Tests;
 
 /// <summary>
 /// `make minatar` (scripts/minatar.sh) on the small Catch game: it trains, reports, draws and copies the
-/// results to commit; run again, it finds the run finished, leaves its files as they were and reports again.
+/// results to commit; run again, it finds the run finished, leaves its files as they were and reports again;
+/// with the run folder gone, the copied results count as the finished game.
 /// </summary>
 public class MinAtarScriptTests
 {
@@ -57,6 +58,16 @@ public class MinAtarScriptTests
             Assert.Single(Directory.GetDirectories(Path.Combine(output.FullName, "catch")));
 
             PlayTheFinishedRun(run, results);
+
+            // The machine lost its run folders, the committed results remain: the game is not trained again.
+            Directory.Delete(Path.Combine(output.FullName, "catch"), recursive: true);
+            File.Delete(figure.FullName);
+            var third = Tool.Run(bash, [Repo.PathOf("scripts/minatar.sh")], environment: environment, timeoutSeconds: 120);
+
+            Assert.True(third.ExitCode == 0, third.Output);
+            Assert.Contains($"catch: finished in {Path.Combine(output.FullName, "results")}/catch (seed 3), not trained again", third.Output);
+            Assert.False(Directory.Exists(Path.Combine(output.FullName, "catch")), third.Output);
+            Assert.True(File.Exists(figure.FullName), third.Output);
         }
         finally
         {
