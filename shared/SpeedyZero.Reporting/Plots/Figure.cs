@@ -1,6 +1,7 @@
 using System.Globalization;
 using ScottPlot;
 using ScottPlot.TickGenerators;
+using SkiaSharp;
 using SpeedyZero.Training.Run;
 
 namespace SpeedyZero.Reporting.Plots;
@@ -99,8 +100,15 @@ public static class Figure
         var multiplot = new Multiplot(panels[0]);
         foreach (var panel in panels.Skip(1)) multiplot.AddPlot(panel);
         multiplot.Layout = new ScottPlot.MultiplotLayouts.Grid(rows: height / PanelHeight, columns: width / PanelWidth);
-        using var image = multiplot.Render(width, height);
-        RunFolder.WriteAtomically(path, stream => stream.Write(image.GetImageBytes(ImageFormat.Png, 100)));
+        // Rendered, encoded and written from Skia's native memory: ScottPlot's Image would hand the PNG
+        // (hundreds of KB) over as a managed array, a large object per redraw (a run redraws every 30 s)
+        // that stays until a full collection.
+        using var surface = SKSurface.Create(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul))
+            ?? throw new InvalidOperationException($"Skia could not make a {width}x{height} surface");
+        multiplot.Render(surface.Canvas, new PixelRect(new PixelSize(width, height)));
+        using var image = surface.Snapshot();
+        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
+        RunFolder.WriteAtomically(path, stream => stream.Write(png.AsSpan()));
     }
 
     /// <summary>Tick labels of step counts: 250, 1.5K, 20K, 1M.</summary>

@@ -49,6 +49,24 @@ public class LearningCurvesTests
     }
 
     [Fact]
+    public void Redrawing_curves_png_allocates_no_large_array()
+    {
+        // A run redraws it every 30 s: a large array per redraw would pile up until a full collection.
+        var folder = new RunFolder(Directory.CreateTempSubdirectory("speedyzero-tests").FullName);
+        File.WriteAllLines(folder.MetricsPath, Metrics);
+        var config = ConfigLoader.Load("cartpole", null, new Dictionary<string, string>(), []);
+        LearningCurves.Write(folder, config); // first use: fonts, caches
+
+        var large = LargeAllocations.During(() =>
+        {
+            for (var i = 0; i < 3; i++) LearningCurves.Write(folder, config);
+        });
+
+        Assert.Empty(large);
+        Assert.NotEmpty(LargeAllocations.During(() => GC.KeepAlive(new byte[500_000]))); // what it would catch
+    }
+
+    [Fact]
     public void The_return_panel_shows_evaluations_with_their_spread_self_play_and_the_references()
     {
         var panels = LearningCurves.Panels(Records(Metrics), "CartPole-v1", solvedReturn: 475);
