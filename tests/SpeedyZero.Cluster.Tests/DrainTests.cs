@@ -46,7 +46,9 @@ public class DrainTests
         await cluster.WaitUntilAsync(
             () => EvaluationPoint.AllIn(MetricsLog.Read(cluster.RunFolder.MetricsPath)).Any(e => e.LearnerSteps == owed.LearnerStep),
             TimeSpan.FromSeconds(180), $"the evaluation at learner step {owed.LearnerStep} recorded");
-        await learner.WaitForOutputAsync($"Asking again for the evaluation at learner step {owed.LearnerStep}", TimeSpan.FromSeconds(30));
+        // Output comes through the console logger's thread and a pipe: it can trail the metrics file.
+        var askedAgain = $"Asking again for the evaluation at learner step {owed.LearnerStep}";
+        await cluster.WaitUntilAsync(() => learner.Output.Contains(askedAgain, StringComparison.Ordinal), TimeSpan.FromSeconds(30), $"the learner printing \"{askedAgain}\"");
     }
 
     /// <summary>Replay, learner, a reanalyzer (and an evaluator where asked), ready; then an actor, until the learner has taken the steps.</summary>

@@ -103,20 +103,6 @@ public sealed class RoleProcess : IDisposable
         return process.ExitCode;
     }
 
-    /// <summary>
-    /// Waits for a line containing the text: output comes through a pipe and the role's console
-    /// logger thread, so it can trail what the role has already written to files or metrics.
-    /// </summary>
-    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!Output.Contains(text, StringComparison.Ordinal))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{Name} did not print \"{text}\" within {timeout.TotalSeconds} s; output:\n{Tail()}");
-            await Task.Delay(100);
-        }
-    }
-
     public string Tail(int lines = 30) => string.Join('\n', Output.Split('\n').TakeLast(lines));
 
     private void Append(string? line)
