@@ -241,12 +241,16 @@ public sealed class PriorityIndex
         return applied;
     }
 
-    /// <summary>The whole state as plain arrays, oldest transition first.</summary>
-    public PriorityIndexState Dump()
+    /// <summary>
+    /// The whole state as plain arrays, oldest transition first. The arrays of <paramref name="reuse"/>
+    /// (an earlier dump its owner is done with) are overwritten when they have the right length: a full
+    /// replay's arrays are large objects, and a checkpoint dumps them every time.
+    /// </summary>
+    public PriorityIndexState Dump(PriorityIndexState? reuse = null)
     {
         var count = Count;
-        var p = new float[count];
-        var k = new long[count];
+        var p = reuse?.Priorities.Length == count ? reuse.Priorities : new float[count];
+        var k = reuse?.Keys.Length == count ? reuse.Keys : new long[count];
         for (var i = 0; i < count; i++)
         {
             var slot = SlotOf(OldestId + i);

@@ -44,31 +44,49 @@ public sealed record PriorityIndexState(long OldestId, float MaxPriority, long S
         return this;
     }
 
-    /// <summary>The byte form.</summary>
+    /// <summary>Length of the byte form.</summary>
+    public long ByteLength => HeaderSize + 12L * Priorities.Length;
+
+    /// <summary>The byte form in a new array.</summary>
     public byte[] ToBytes()
     {
-        var count = Priorities.Length;
-        var bytes = new byte[HeaderSize + 12L * count];
-        var span = bytes.AsSpan();
-        Magic.CopyTo(span);
-        span[4] = Version;
-        BinaryPrimitives.WriteInt64LittleEndian(span[8..], OldestId);
-        BinaryPrimitives.WriteSingleLittleEndian(span[16..], MaxPriority);
-        BinaryPrimitives.WriteInt64LittleEndian(span[24..], StaleUpdates);
-        BinaryPrimitives.WriteInt64LittleEndian(span[32..], Evictions);
-        BinaryPrimitives.WriteInt32LittleEndian(span[40..], count);
-        var at = HeaderSize;
-        for (var i = 0; i < count; i++, at += 4)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(span[at..], Priorities[i]);
-        }
-
-        for (var i = 0; i < count; i++, at += 8)
-        {
-            BinaryPrimitives.WriteInt64LittleEndian(span[at..], Keys[i]);
-        }
-
+        var bytes = new byte[ByteLength];
+        WriteTo(new MemoryStream(bytes));
         return bytes;
+    }
+
+    /// <summary>Writes the byte form to <paramref name="output"/> without a copy of the arrays (a checkpoint's index is over a megabyte).</summary>
+    public void WriteTo(Stream output)
+    {
+        Span<byte> scratch = stackalloc byte[HeaderSize];
+        Magic.CopyTo(scratch);
+        scratch[4] = Version;
+        scratch[5..8].Clear();
+        BinaryPrimitives.WriteInt64LittleEndian(scratch[8..], OldestId);
+        BinaryPrimitives.WriteSingleLittleEndian(scratch[16..], MaxPriority);
+        scratch[20..24].Clear();
+        BinaryPrimitives.WriteInt64LittleEndian(scratch[24..], StaleUpdates);
+        BinaryPrimitives.WriteInt64LittleEndian(scratch[32..], Evictions);
+        BinaryPrimitives.WriteInt32LittleEndian(scratch[40..], Priorities.Length);
+        output.Write(scratch);
+        if (BitConverter.IsLittleEndian)
+        {
+            output.Write(MemoryMarshal.AsBytes(Priorities.AsSpan()));
+            output.Write(MemoryMarshal.AsBytes(Keys.AsSpan()));
+            return;
+        }
+
+        foreach (var p in Priorities)
+        {
+            BinaryPrimitives.WriteSingleLittleEndian(scratch, p);
+            output.Write(scratch[..4]);
+        }
+
+        foreach (var k in Keys)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(scratch, k);
+            output.Write(scratch[..8]);
+        }
     }
 
     /// <summary>Reads the byte form; throws <see cref="FormatException"/> naming the offset of what is wrong.</summary>

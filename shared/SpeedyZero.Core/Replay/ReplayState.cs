@@ -162,9 +162,10 @@ public sealed class ReplayState
     }
 
     /// <summary>A consistent copy of the persistent state (the randomness is not part of it).</summary>
-    public ReplayStateDump Dump()
+    /// <param name="reuse">Index arrays to overwrite (see <see cref="PriorityIndex.Dump"/>).</param>
+    public ReplayStateDump Dump(PriorityIndexState? reuse = null)
     {
-        lock (gate) return new ReplayStateDump(index.Dump(), [.. order]);
+        lock (gate) return new ReplayStateDump(index.Dump(reuse), [.. order]);
     }
 
     /// <summary>

@@ -73,10 +73,12 @@ public sealed class EmbeddedTrainer(TrainRequest request)
         }
 
         var targetCopy = new TargetWeightsCopy(weights);
+        ReplaySnapshot? replaySnapshot = null; // the last checkpoint's, its index arrays reused by the next
         void SaveCheckpoint(long step)
         {
             var target = targetCopy.Read(learnerModel, step, stop.Token);
-            Checkpoint.Save(folder.CheckpointPath, learnerModel, target.Weights, buffer.Snapshot(), new RunState
+            replaySnapshot = buffer.Snapshot(replaySnapshot);
+            Checkpoint.Save(folder.CheckpointPath, learnerModel, target.Weights, replaySnapshot, new RunState
             {
                 LearnerSteps = step,
                 EnvSteps = clock.EnvSteps,

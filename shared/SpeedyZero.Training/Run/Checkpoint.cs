@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Text.Json;
 using SpeedyZero.Core.Replay;
@@ -96,12 +97,29 @@ public static class Checkpoint
         BinaryPrimitives.WriteUInt32LittleEndian(header, ReplayMagic);
         BinaryPrimitives.WriteInt32LittleEndian(header[4..], ReplayVersion);
         output.Write(header);
-        WriteBlock(output, replay.Index.ToBytes());
+        BinaryPrimitives.WriteInt32LittleEndian(header, checked((int)replay.Index.ByteLength));
+        output.Write(header[..4]);
+        replay.Index.WriteTo(output);
         BinaryPrimitives.WriteInt32LittleEndian(header, replay.Segments.Count);
         output.Write(header[..4]);
-        foreach (var segment in replay.Segments)
+        var encoded = ArrayPool<byte>.Shared.Rent(1 << 16);
+        try
         {
-            WriteBlock(output, SegmentCodec.Encode(segment));
+            foreach (var segment in replay.Segments)
+            {
+                var length = SegmentCodec.EncodedLength(segment);
+                if (length > encoded.Length)
+                {
+                    ArrayPool<byte>.Shared.Return(encoded);
+                    encoded = ArrayPool<byte>.Shared.Rent(length);
+                }
+
+                WriteBlock(output, encoded.AsSpan(0, SegmentCodec.Encode(segment, encoded)));
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(encoded);
         }
     }
 

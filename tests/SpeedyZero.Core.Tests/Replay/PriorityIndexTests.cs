@@ -186,6 +186,27 @@ public class PriorityIndexTests
     }
 
     [Fact]
+    public void A_dump_overwrites_an_earlier_dump_of_the_same_length_only()
+    {
+        var index = Filled(8, 5, i => 1f + i);
+        var growing = index.Dump();
+        index.Add(2000);
+        var grown = index.Dump(growing);
+        Assert.NotSame(growing.Priorities, grown.Priorities); // 6 transitions do not fit 5
+
+        for (var i = 0; i < 4; i++) index.Add(3000 + i); // full: 8 held, the oldest 2 evicted
+        var full = index.Dump();
+        index.Update([index.OldestId + 1], [9f]);
+        index.Add(4000);
+        var again = index.Dump(full);
+        Assert.Same(full.Priorities, again.Priorities);
+        Assert.Same(full.Keys, again.Keys);
+        Assert.Equal(index.Dump().ToBytes(), again.ToBytes());
+        Assert.Equal(9f, again.Priorities[0]); // the transition updated is now the oldest
+        Assert.Equal(4000, again.Keys[^1]);
+    }
+
+    [Fact]
     public void Bad_state_bytes_are_rejected()
     {
         var bytes = Filled(10, 4, i => 1f).Dump().ToBytes();

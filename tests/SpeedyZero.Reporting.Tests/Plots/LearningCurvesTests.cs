@@ -4,6 +4,7 @@ using ScottPlot.Plottables;
 using SkiaSharp;
 using SpeedyZero.Reporting.Plots;
 using SpeedyZero.Reporting.Runs;
+using SpeedyZero.Testing;
 using SpeedyZero.Training.Config;
 using SpeedyZero.Training.Run;
 

@@ -83,11 +83,12 @@ public sealed class ReplayBuffer
     public ReplaySweep Sweep(long fromId, int count) => state.Sweep(fromId, count);
 
     /// <summary>A consistent copy of the whole state (index and segments, oldest first) for a checkpoint.</summary>
-    public ReplaySnapshot Snapshot()
+    /// <param name="reuse">The previous checkpoint's snapshot, done with: its index arrays are overwritten.</param>
+    public ReplaySnapshot Snapshot(ReplaySnapshot? reuse = null)
     {
         lock (gate)
         {
-            var dump = state.Dump();
+            var dump = state.Dump(reuse?.Index);
             return new ReplaySnapshot(dump.Index, dump.Order.Select(o => segments[o.SegmentId]).ToList());
         }
     }

@@ -1,18 +1,18 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Tracing;
 
-namespace SpeedyZero.Reporting.Tests.Plots;
+namespace SpeedyZero.Testing;
 
 /// <summary>
 /// Types of the large-object arrays the calling thread allocates inside <see cref="During"/>, from the
 /// runtime's allocation-tick events (one per 100 KB allocated, so every allocation of 100 KB or more shows).
 /// Events arrive late and from every thread: a marker array before and after brackets the action and
-/// names the thread.
+/// names the thread. The markers are arrays of a type of their own, so an action that allocates large arrays
+/// of any other type cannot be taken for one.
 /// </summary>
 public sealed class LargeAllocations : EventListener
 {
-    private const int MarkerLength = 200_000; // 1.6 MB of long: one tick of its own
-    private const string MarkerType = "System.Int64[]";
+    private const int MarkerLength = 200_000; // 1.6 MB: one tick of its own
     private readonly ConcurrentQueue<(long Thread, string Type)> ticks = new();
 
     public static IReadOnlyList<string> During(Action action)
@@ -38,10 +38,12 @@ public sealed class LargeAllocations : EventListener
         ticks.Enqueue((e.OSThreadId, e.Payload[e.PayloadNames.IndexOf("TypeName")] as string ?? "?"));
     }
 
-    private static long[] Mark() => new long[MarkerLength];
+    private static readonly string MarkerType = typeof(AllocationMarker[]).Name;
+
+    private static AllocationMarker[] Mark() => new AllocationMarker[MarkerLength];
 
     // Index of the count-th marker tick once it has arrived.
-    private int WaitForMarkers(long[] marker, int count)
+    private int WaitForMarkers(AllocationMarker[] marker, int count)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
@@ -54,8 +56,10 @@ public sealed class LargeAllocations : EventListener
                 return markers[count - 1];
             }
 
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the runtime's allocation tick for marker {count} did not arrive");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the runtime's allocation tick for marker {count} ({MarkerType}) did not arrive; large allocations seen: {string.Join(", ", seen.Select(t => t.Type).Distinct())}");
             Thread.Sleep(20);
         }
     }
+
+    private readonly record struct AllocationMarker(long Value);
 }
