@@ -69,6 +69,8 @@ class Config:
                     "learning_rate_decay_rate"):
             setattr(self, key, float(fields[key]))
         self.value_h_transform = fields["value_h_transform"] == "true"
+        # The engine's engine.precision: bfloat16 trains under autocast (inference at the check's batch is float32).
+        self.bfloat16 = fields.get("precision", "float32") == "bfloat16"
 
     @staticmethod
     def load(path):
@@ -299,7 +301,8 @@ def scale_gradient(x, scale):
 
 
 def cross_entropy(logits, target):
-    return -(target * torch.log_softmax(logits, 1)).sum(1)
+    # Logits in float32 under autocast too, as train_step.cpp casts them (a no-op in float32).
+    return -(target * torch.log_softmax(logits.float(), 1)).sum(1)
 
 
 def train_step(net, optimizer, batch, step):
@@ -327,7 +330,7 @@ def train_step(net, optimizer, batch, step):
     prefix_loss = torch.zeros(b)
     consistency_loss = torch.zeros(b)
     with torch.no_grad():
-        priorities = (decode(value_logits, c.value_support, c.value_h_transform) - batch["target_value"][:, 0]).abs() + 1e-6
+        priorities = (decode(value_logits.float(), c.value_support, c.value_h_transform) - batch["target_value"][:, 0]).abs() + 1e-6
 
     net.track_prediction_statistics(False)
     zeros = torch.zeros(b, c.lstm_hidden)
@@ -343,7 +346,7 @@ def train_step(net, optimizer, batch, step):
         policy_loss = policy_loss + cross_entropy(policy_logits, policy_targets[:, k]) * mask
         prefix_loss = prefix_loss + cross_entropy(prefix_logits, prefix_targets[:, k - 1]) * masks[:, k - 1]
         online = net.predictor(net.project(latent))
-        similarity = F.cosine_similarity(online, target_projection[:, k - 1], dim=1, eps=1e-5)
+        similarity = F.cosine_similarity(online.float(), target_projection[:, k - 1].float(), dim=1, eps=1e-5)
         consistency_loss = consistency_loss - similarity * mask
     net.track_prediction_statistics(True)
 
@@ -565,7 +568,8 @@ def check(c, directory):
         b = batch["actions"].shape[0]
         batch["observations"] = batch["observations"].view(b, c.unroll + 1, c.obs_size)
         batch["target_policy"] = batch["target_policy"].view(b, c.unroll + 1, c.actions)
-        r = train_step(net, optimizer, batch, i)
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=c.bfloat16):
+            r = train_step(net, optimizer, batch, i)
         engine = manifest["train_results"][i]
         for key in ("total", "policy", "value", "value_prefix", "consistency", "grad_norm", "lr"):
             diffs[f"train {i + 1} {key}"] = abs(r[key] - engine[key]) / max(1.0, abs(engine[key]))
