@@ -13,30 +13,26 @@
 namespace sz {
 namespace {
 
-// The loops run on rows of C values (a 2-D batch, or a 4-D channels-last one: N*H*W rows), float32
-// or bfloat16 (widen / narrow), and are compiled for AVX-512, AVX2 and baseline x86-64, picked once
-// at load time.
+// The loops run on rows of C floats (a 2-D batch, or a 4-D channels-last one: N*H*W rows) and
+// are compiled for AVX-512, AVX2 and baseline x86-64, picked once at load time.
 #define SZ_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-
-using BF16 = c10::BFloat16;
 
 // Rows summed in float in blocks of this many, the block sums in double: accurate for any batch.
 constexpr int64_t kBlock = 64;
 
 // sum[c] += x[r, c] over rows [begin, end); with mean, (x[r, c] - mean[c])^2 instead.
-template <typename T>
-inline void column_sums_of(const T* __restrict x, const float* __restrict mean, int64_t begin, int64_t end, int64_t C,
-                           double* __restrict sum, float* __restrict block) {
+SZ_CLONES void column_sums(const float* __restrict x, const float* __restrict mean, int64_t begin, int64_t end,
+                           int64_t C, double* __restrict sum, float* __restrict block) {
   for (int64_t r0 = begin; r0 < end; r0 += kBlock) {
     const int64_t r1 = std::min(end, r0 + kBlock);
     for (int64_t c = 0; c < C; c++) block[c] = 0;
     for (int64_t r = r0; r < r1; r++) {
-      const T* __restrict row = x + r * C;
+      const float* __restrict row = x + r * C;
       if (mean == nullptr) {
-        for (int64_t c = 0; c < C; c++) block[c] += widen(row[c]);
+        for (int64_t c = 0; c < C; c++) block[c] += row[c];
       } else {
         for (int64_t c = 0; c < C; c++) {
-          const float d = widen(row[c]) - mean[c];
+          const float d = row[c] - mean[c];
           block[c] += d * d;
         }
       }
@@ -45,34 +41,23 @@ inline void column_sums_of(const T* __restrict x, const float* __restrict mean, 
   }
 }
 
-SZ_CLONES void column_sums(const float* x, const float* mean, int64_t begin, int64_t end, int64_t C, double* sum,
-                           float* block) {
-  column_sums_of(x, mean, begin, end, C, sum, block);
-}
-
-SZ_CLONES void column_sums(const BF16* x, const float* mean, int64_t begin, int64_t end, int64_t C, double* sum,
-                           float* block) {
-  column_sums_of(x, mean, begin, end, C, sum, block);
-}
-
 // y = max(x * a + b (+ r), 0): batch norm as a per-channel affine map, then the residual, then ReLU.
-template <bool Residual, typename T>
-inline void normalise_rows_of(const T* __restrict x, const T* __restrict r, const float* __restrict a,
-                              const float* __restrict b, T* __restrict y, int64_t begin, int64_t end, int64_t C) {
+template <bool Residual>
+inline void normalise_rows_of(const float* __restrict x, const float* __restrict r, const float* __restrict a,
+                              const float* __restrict b, float* __restrict y, int64_t begin, int64_t end, int64_t C) {
   for (int64_t i = begin; i < end; i++) {
-    const T* __restrict xr = x + i * C;
-    const T* __restrict rr = Residual ? r + i * C : nullptr;
-    T* __restrict yr = y + i * C;
+    const float* __restrict xr = x + i * C;
+    const float* __restrict rr = Residual ? r + i * C : nullptr;
+    float* __restrict yr = y + i * C;
     for (int64_t c = 0; c < C; c++) {
-      const float t = Residual ? widen(xr[c]) * a[c] + b[c] + widen(rr[c]) : widen(xr[c]) * a[c] + b[c];
-      yr[c] = narrow<T>(t > 0.0f ? t : 0.0f);
+      const float t = Residual ? xr[c] * a[c] + b[c] + rr[c] : xr[c] * a[c] + b[c];
+      yr[c] = t > 0.0f ? t : 0.0f;
     }
   }
 }
 
-template <typename T>
-inline void normalise_rows_any(const T* x, const T* r, const float* a, const float* b, T* y, int64_t begin,
-                               int64_t end, int64_t C) {
+SZ_CLONES void normalise_rows(const float* x, const float* r, const float* a, const float* b, float* y, int64_t begin,
+                              int64_t end, int64_t C) {
   if (r == nullptr) {
     normalise_rows_of<false>(x, r, a, b, y, begin, end, C);
   } else {
@@ -80,20 +65,10 @@ inline void normalise_rows_any(const T* x, const T* r, const float* a, const flo
   }
 }
 
-SZ_CLONES void normalise_rows(const float* x, const float* r, const float* a, const float* b, float* y, int64_t begin,
-                              int64_t end, int64_t C) {
-  normalise_rows_any(x, r, a, b, y, begin, end, C);
-}
-
-SZ_CLONES void normalise_rows(const BF16* x, const BF16* r, const float* a, const float* b, BF16* y, int64_t begin,
-                              int64_t end, int64_t C) {
-  normalise_rows_any(x, r, a, b, y, begin, end, C);
-}
-
 // The gradient past the ReLU, gm = g where the forward output was positive (recomputed from x,
 // and r, exactly as normalise_rows computed it), summed per channel, and summed times x - mean.
-template <bool Residual, typename T>
-inline void gradient_sums_rows(const T* __restrict g, const T* __restrict x, const T* __restrict r,
+template <bool Residual>
+inline void gradient_sums_rows(const float* __restrict g, const float* __restrict x, const float* __restrict r,
                                const float* __restrict a, const float* __restrict b, const float* __restrict mean,
                                int64_t begin, int64_t end, int64_t C, double* sum_g, double* sum_gx,
                                float* __restrict bg, float* __restrict bgx) {
@@ -101,16 +76,15 @@ inline void gradient_sums_rows(const T* __restrict g, const T* __restrict x, con
     const int64_t r1 = std::min(end, r0 + kBlock);
     for (int64_t c = 0; c < C; c++) bg[c] = bgx[c] = 0;
     for (int64_t i = r0; i < r1; i++) {
-      const T* __restrict gr = g + i * C;
-      const T* __restrict xr = x + i * C;
-      const T* __restrict rr = Residual ? r + i * C : nullptr;
+      const float* __restrict gr = g + i * C;
+      const float* __restrict xr = x + i * C;
+      const float* __restrict rr = Residual ? r + i * C : nullptr;
       for (int64_t c = 0; c < C; c++) {
-        const float xv = widen(xr[c]);
-        const float t = Residual ? xv * a[c] + b[c] + widen(rr[c]) : xv * a[c] + b[c];
-        const float gv = widen(gr[c]);
+        const float t = Residual ? xr[c] * a[c] + b[c] + rr[c] : xr[c] * a[c] + b[c];
+        const float gv = gr[c];
         const float gm = t > 0.0f ? gv : 0.0f;
         bg[c] += gm;
-        bgx[c] += gm * (xv - mean[c]);
+        bgx[c] += gm * (xr[c] - mean[c]);
       }
     }
     for (int64_t c = 0; c < C; c++) {
@@ -120,9 +94,9 @@ inline void gradient_sums_rows(const T* __restrict g, const T* __restrict x, con
   }
 }
 
-template <typename T>
-inline void gradient_sums_any(const T* g, const T* x, const T* r, const float* a, const float* b, const float* mean,
-                              int64_t begin, int64_t end, int64_t C, double* sum_g, double* sum_gx, float* block) {
+SZ_CLONES void gradient_sums(const float* g, const float* x, const float* r, const float* a, const float* b,
+                             const float* mean, int64_t begin, int64_t end, int64_t C, double* sum_g, double* sum_gx,
+                             float* block) {
   if (r == nullptr) {
     gradient_sums_rows<false>(g, x, r, a, b, mean, begin, end, C, sum_g, sum_gx, block, block + C);
   } else {
@@ -130,64 +104,38 @@ inline void gradient_sums_any(const T* g, const T* x, const T* r, const float* a
   }
 }
 
-SZ_CLONES void gradient_sums(const float* g, const float* x, const float* r, const float* a, const float* b,
-                             const float* mean, int64_t begin, int64_t end, int64_t C, double* sum_g, double* sum_gx,
-                             float* block) {
-  gradient_sums_any(g, x, r, a, b, mean, begin, end, C, sum_g, sum_gx, block);
-}
-
-SZ_CLONES void gradient_sums(const BF16* g, const BF16* x, const BF16* r, const float* a, const float* b,
-                             const float* mean, int64_t begin, int64_t end, int64_t C, double* sum_g, double* sum_gx,
-                             float* block) {
-  gradient_sums_any(g, x, r, a, b, mean, begin, end, C, sum_g, sum_gx, block);
-}
-
 // dx = (gm - mean_g - (x - mean) * k) * scale, as ATen's batch norm backward computes it, and
 // dr = gm where the residual needs its gradient.
-template <bool Residual, typename T>
-inline void input_gradient_rows(const T* __restrict g, const T* __restrict x, const T* __restrict r,
+template <bool Residual>
+inline void input_gradient_rows(const float* __restrict g, const float* __restrict x, const float* __restrict r,
                                 const float* __restrict a, const float* __restrict b, const float* __restrict mean,
                                 const float* __restrict mean_g, const float* __restrict k,
-                                const float* __restrict scale, T* __restrict dx, T* __restrict dr, int64_t begin,
-                                int64_t end, int64_t C) {
+                                const float* __restrict scale, float* __restrict dx, float* __restrict dr,
+                                int64_t begin, int64_t end, int64_t C) {
   for (int64_t i = begin; i < end; i++) {
-    const T* __restrict gr = g + i * C;
-    const T* __restrict xr = x + i * C;
-    const T* __restrict rr = Residual ? r + i * C : nullptr;
-    T* __restrict dxr = dx + i * C;
-    T* __restrict drr = Residual ? dr + i * C : nullptr;
+    const float* __restrict gr = g + i * C;
+    const float* __restrict xr = x + i * C;
+    const float* __restrict rr = Residual ? r + i * C : nullptr;
+    float* __restrict dxr = dx + i * C;
+    float* __restrict drr = Residual ? dr + i * C : nullptr;
     for (int64_t c = 0; c < C; c++) {
-      const float xv = widen(xr[c]);
-      const float t = Residual ? xv * a[c] + b[c] + widen(rr[c]) : xv * a[c] + b[c];
-      const float gv = widen(gr[c]);
+      const float t = Residual ? xr[c] * a[c] + b[c] + rr[c] : xr[c] * a[c] + b[c];
+      const float gv = gr[c];
       const float gm = t > 0.0f ? gv : 0.0f;
-      dxr[c] = narrow<T>((gm - mean_g[c] - (xv - mean[c]) * k[c]) * scale[c]);
-      if (Residual) drr[c] = narrow<T>(gm);
+      dxr[c] = (gm - mean_g[c] - (xr[c] - mean[c]) * k[c]) * scale[c];
+      if (Residual) drr[c] = gm;
     }
-  }
-}
-
-template <typename T>
-inline void input_gradient_any(const T* g, const T* x, const T* r, const float* a, const float* b, const float* mean,
-                               const float* mean_g, const float* k, const float* scale, T* dx, T* dr, int64_t begin,
-                               int64_t end, int64_t C) {
-  if (r == nullptr) {
-    input_gradient_rows<false>(g, x, r, a, b, mean, mean_g, k, scale, dx, dr, begin, end, C);
-  } else {
-    input_gradient_rows<true>(g, x, r, a, b, mean, mean_g, k, scale, dx, dr, begin, end, C);
   }
 }
 
 SZ_CLONES void input_gradient(const float* g, const float* x, const float* r, const float* a, const float* b,
                               const float* mean, const float* mean_g, const float* k, const float* scale, float* dx,
                               float* dr, int64_t begin, int64_t end, int64_t C) {
-  input_gradient_any(g, x, r, a, b, mean, mean_g, k, scale, dx, dr, begin, end, C);
-}
-
-SZ_CLONES void input_gradient(const BF16* g, const BF16* x, const BF16* r, const float* a, const float* b,
-                              const float* mean, const float* mean_g, const float* k, const float* scale, BF16* dx,
-                              BF16* dr, int64_t begin, int64_t end, int64_t C) {
-  input_gradient_any(g, x, r, a, b, mean, mean_g, k, scale, dx, dr, begin, end, C);
+  if (r == nullptr) {
+    input_gradient_rows<false>(g, x, r, a, b, mean, mean_g, k, scale, dx, dr, begin, end, C);
+  } else {
+    input_gradient_rows<true>(g, x, r, a, b, mean, mean_g, k, scale, dx, dr, begin, end, C);
+  }
 }
 
 // Rows per task: at least 32k values, ATen's grain, so small batches stay on one thread.
@@ -223,38 +171,34 @@ struct BatchNormRelu : torch::autograd::Function<BatchNormRelu> {
                                bool has_residual, torch::Tensor running_mean, torch::Tensor running_var, double momentum,
                                double eps) {
     const int64_t C = x.size(1), rows = x.numel() / C;
-    const auto statistics = x.options().dtype(torch::kFloat32);
-    auto mean = torch::empty({C}, statistics);
-    auto invstd = torch::empty({C}, statistics);
-    auto y = torch::empty_like(x);
-    with_element_type(x, [&](auto element) {
-      using T = decltype(element);
-      const T* xp = x.data_ptr<T>();
-      const auto sums = reduce_rows(rows, C, 1, [&](int64_t begin, int64_t end, double* acc, float* block) {
-        column_sums(xp, nullptr, begin, end, C, acc, block);
-      });
-      for (int64_t c = 0; c < C; c++) mean.data_ptr<float>()[c] = static_cast<float>(sums[c] / rows);
-      const float* mp = mean.data_ptr<float>();
-      // Two passes, as ATen's: the variance about the mean, not E[x^2] - mean^2.
-      const auto squares = reduce_rows(rows, C, 1, [&](int64_t begin, int64_t end, double* acc, float* block) {
-        column_sums(xp, mp, begin, end, C, acc, block);
-      });
-      {
-        torch::NoGradGuard no_grad;
-        auto* rm = running_mean.data_ptr<float>();
-        auto* rv = running_var.data_ptr<float>();
-        for (int64_t c = 0; c < C; c++) {
-          invstd.data_ptr<float>()[c] = static_cast<float>(1.0 / std::sqrt(squares[c] / rows + eps));
-          rm[c] = static_cast<float>(momentum * mp[c] + (1 - momentum) * rm[c]);
-          const double unbiased = rows > 1 ? squares[c] / (rows - 1) : squares[c];
-          rv[c] = static_cast<float>(momentum * unbiased + (1 - momentum) * rv[c]);
-        }
+    const float* xp = x.data_ptr<float>();
+    const auto sums = reduce_rows(rows, C, 1, [&](int64_t begin, int64_t end, double* acc, float* block) {
+      column_sums(xp, nullptr, begin, end, C, acc, block);
+    });
+    auto mean = torch::empty({C}, x.options());
+    for (int64_t c = 0; c < C; c++) mean.data_ptr<float>()[c] = static_cast<float>(sums[c] / rows);
+    const float* mp = mean.data_ptr<float>();
+    // Two passes, as ATen's: the variance about the mean, not E[x^2] - mean^2.
+    const auto squares = reduce_rows(rows, C, 1, [&](int64_t begin, int64_t end, double* acc, float* block) {
+      column_sums(xp, mp, begin, end, C, acc, block);
+    });
+    auto invstd = torch::empty({C}, x.options());
+    {
+      torch::NoGradGuard no_grad;
+      auto* rm = running_mean.data_ptr<float>();
+      auto* rv = running_var.data_ptr<float>();
+      for (int64_t c = 0; c < C; c++) {
+        invstd.data_ptr<float>()[c] = static_cast<float>(1.0 / std::sqrt(squares[c] / rows + eps));
+        rm[c] = static_cast<float>(momentum * mp[c] + (1 - momentum) * rm[c]);
+        const double unbiased = rows > 1 ? squares[c] / (rows - 1) : squares[c];
+        rv[c] = static_cast<float>(momentum * unbiased + (1 - momentum) * rv[c]);
       }
-      const auto [a, b] = affine(weight, bias, mean, invstd);
-      const T* rp = has_residual ? residual.data_ptr<T>() : nullptr;
-      at::parallel_for(0, rows, grain_rows(C), [&](int64_t begin, int64_t end) {
-        normalise_rows(xp, rp, a.data_ptr<float>(), b.data_ptr<float>(), y.data_ptr<T>(), begin, end, C);
-      });
+    }
+    const auto [a, b] = affine(weight, bias, mean, invstd);
+    auto y = torch::empty_like(x);
+    const float* rp = has_residual ? residual.data_ptr<float>() : nullptr;
+    at::parallel_for(0, rows, grain_rows(C), [&](int64_t begin, int64_t end) {
+      normalise_rows(xp, rp, a.data_ptr<float>(), b.data_ptr<float>(), y.data_ptr<float>(), begin, end, C);
     });
     ctx->saved_data["residual"] = has_residual;
     ctx->save_for_backward({x, weight, bias, residual, mean, invstd});
@@ -267,39 +211,36 @@ struct BatchNormRelu : torch::autograd::Function<BatchNormRelu> {
     const auto &x = saved[0], &weight = saved[1], &bias = saved[2], &mean = saved[4], &invstd = saved[5];
     const bool has_residual = ctx->saved_data["residual"].toBool();
     const int64_t C = x.size(1), rows = x.numel() / C;
-    const auto g = with_strides_of(grads[0], x);  // x's strides and element type
+    const auto g = with_strides_of(grads[0], x);
     const auto [a, b] = affine(weight, bias, mean, invstd);
-    auto grad_weight = torch::empty({C}, weight.options()), grad_bias = torch::empty({C}, weight.options());
+    const float *gp = g.data_ptr<float>(), *xp = x.data_ptr<float>(), *ap = a.data_ptr<float>(),
+                *bp = b.data_ptr<float>(), *mp = mean.data_ptr<float>();
+    const float* rp = has_residual ? saved[3].data_ptr<float>() : nullptr;
+    const auto sums = reduce_rows(rows, C, 2, [&](int64_t begin, int64_t end, double* acc, float* block) {
+      gradient_sums(gp, xp, rp, ap, bp, mp, begin, end, C, acc, acc + C, block);
+    });
+    // ATen's batch_norm_backward: dx = (gm - sum(gm) / n - (x - mean) * sum(gm (x - mean)) invstd^2 / n) invstd w.
+    auto grad_weight = torch::empty({C}, x.options()), grad_bias = torch::empty({C}, x.options());
+    std::vector<float> mean_g(C), k(C), scale(C);
+    for (int64_t c = 0; c < C; c++) {
+      const float is = invstd.data_ptr<float>()[c];
+      grad_bias.data_ptr<float>()[c] = static_cast<float>(sums[c]);
+      grad_weight.data_ptr<float>()[c] = static_cast<float>(sums[C + c] * is);
+      mean_g[c] = static_cast<float>(sums[c] / rows);
+      k[c] = static_cast<float>(sums[C + c] * is * is / rows);
+      scale[c] = is * weight.data_ptr<float>()[c];
+    }
     auto dx = torch::empty_like(x);
     torch::Tensor dr = has_residual ? torch::empty_like(x) : torch::Tensor();
-    with_element_type(x, [&](auto element) {
-      using T = decltype(element);
-      const T *gp = g.data_ptr<T>(), *xp = x.data_ptr<T>();
-      const float *ap = a.data_ptr<float>(), *bp = b.data_ptr<float>(), *mp = mean.data_ptr<float>();
-      const T* rp = has_residual ? saved[3].data_ptr<T>() : nullptr;
-      const auto sums = reduce_rows(rows, C, 2, [&](int64_t begin, int64_t end, double* acc, float* block) {
-        gradient_sums(gp, xp, rp, ap, bp, mp, begin, end, C, acc, acc + C, block);
-      });
-      // ATen's batch_norm_backward: dx = (gm - sum(gm) / n - (x - mean) * sum(gm (x - mean)) invstd^2 / n) invstd w.
-      std::vector<float> mean_g(C), k(C), scale(C);
-      for (int64_t c = 0; c < C; c++) {
-        const float is = invstd.data_ptr<float>()[c];
-        grad_bias.data_ptr<float>()[c] = static_cast<float>(sums[c]);
-        grad_weight.data_ptr<float>()[c] = static_cast<float>(sums[C + c] * is);
-        mean_g[c] = static_cast<float>(sums[c] / rows);
-        k[c] = static_cast<float>(sums[C + c] * is * is / rows);
-        scale[c] = is * weight.data_ptr<float>()[c];
-      }
-      at::parallel_for(0, rows, grain_rows(C), [&](int64_t begin, int64_t end) {
-        input_gradient(gp, xp, rp, ap, bp, mp, mean_g.data(), k.data(), scale.data(), dx.data_ptr<T>(),
-                       has_residual ? dr.data_ptr<T>() : nullptr, begin, end, C);
-      });
+    at::parallel_for(0, rows, grain_rows(C), [&](int64_t begin, int64_t end) {
+      input_gradient(gp, xp, rp, ap, bp, mp, mean_g.data(), k.data(), scale.data(), dx.data_ptr<float>(),
+                     has_residual ? dr.data_ptr<float>() : nullptr, begin, end, C);
     });
     return {dx, grad_weight, grad_bias, dr, torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor(), torch::Tensor()};
   }
 };
 
-// Rows of C values: a contiguous 2-D batch or a channels-last 4-D one.
+// Rows of C floats: a contiguous 2-D batch or a channels-last 4-D one.
 bool rows_of_channels(const torch::Tensor& x) {
   return (x.dim() == 2 && x.is_contiguous()) || in_conv_layout(x);
 }
@@ -308,9 +249,8 @@ template <typename BatchNorm>
 torch::Tensor batch_norm_relu_impl(BatchNorm& bn, const torch::Tensor& x, const torch::Tensor& residual) {
   const auto& o = bn.options;
   const bool kernel = bn.is_training() && o.affine() && o.track_running_stats() && x.device().is_cpu() &&
-                      (x.scalar_type() == torch::kFloat32 || x.scalar_type() == torch::kBFloat16) &&
-                      bn.weight.scalar_type() == torch::kFloat32 && x.size(0) > 1 && rows_of_channels(x) &&
-                      (!residual.defined() || (residual.scalar_type() == x.scalar_type() && residual.sizes() == x.sizes()));
+                      x.scalar_type() == torch::kFloat32 && x.size(0) > 1 && rows_of_channels(x) &&
+                      (!residual.defined() || (residual.scalar_type() == torch::kFloat32 && residual.sizes() == x.sizes()));
   if (!kernel) {
     auto y = bn.forward(x);
     return torch::relu(residual.defined() ? y + residual : y);

@@ -115,12 +115,11 @@ namespace {
 // The memory offset of the first element equal to `value` in logical (NCHW) order: the one that
 // min / max over the flattened tensor pick among ties (a ReLU latent has many zeros). A
 // channels-last sample stores element (c, p) at p * channels + c; channels 1: memory order.
-template <typename T>
-int64_t first_equal(const T* x, int64_t n, int64_t channels, float value) {
+int64_t first_equal(const float* x, int64_t n, int64_t channels, float value) {
   const int64_t plane = n / channels;
   for (int64_t c = 0; c < channels; c++) {
     for (int64_t p = 0; p < plane; p++) {
-      if (widen(x[p * channels + c]) == value) return p * channels + c;
+      if (x[p * channels + c] == value) return p * channels + c;
     }
   }
   return 0;
@@ -130,26 +129,25 @@ int64_t first_equal(const T* x, int64_t n, int64_t channels, float value) {
 // spread over the intra-op threads (the tensor-op version makes five passes). With low_at
 // (training) also the offsets of the extremes and the divisor, for the backward pass; channels:
 // the channel count of a channels-last sample, else 1.
-template <typename T>
-void min_max_rows(const T* src, T* dst, int64_t batch, int64_t n, int64_t channels = 1, int64_t* low_at = nullptr,
-                  int64_t* high_at = nullptr, float* scales = nullptr) {
+void min_max_rows(const float* src, float* dst, int64_t batch, int64_t n, int64_t channels = 1,
+                  int64_t* low_at = nullptr, int64_t* high_at = nullptr, float* scales = nullptr) {
   at::parallel_for(0, batch, 8, [&](int64_t begin, int64_t end) {
     constexpr int64_t kLanes = 8;
     for (int64_t i = begin; i < end; i++) {
-      const T* x = src + i * n;
-      T* y = dst + i * n;
+      const float* x = src + i * n;
+      float* y = dst + i * n;
       float lo[kLanes], hi[kLanes];
-      for (int64_t l = 0; l < kLanes; l++) lo[l] = hi[l] = widen(x[0]);
+      for (int64_t l = 0; l < kLanes; l++) lo[l] = hi[l] = x[0];
       int64_t j = 0;
       for (; j + kLanes <= n; j += kLanes) {
         for (int64_t l = 0; l < kLanes; l++) {
-          lo[l] = std::min(lo[l], widen(x[j + l]));
-          hi[l] = std::max(hi[l], widen(x[j + l]));
+          lo[l] = std::min(lo[l], x[j + l]);
+          hi[l] = std::max(hi[l], x[j + l]);
         }
       }
       for (; j < n; j++) {
-        lo[0] = std::min(lo[0], widen(x[j]));
-        hi[0] = std::max(hi[0], widen(x[j]));
+        lo[0] = std::min(lo[0], x[j]);
+        hi[0] = std::max(hi[0], x[j]);
       }
       float low = lo[0], high = hi[0];
       for (int64_t l = 1; l < kLanes; l++) {
@@ -163,53 +161,43 @@ void min_max_rows(const T* src, T* dst, int64_t batch, int64_t n, int64_t channe
         high_at[i] = first_equal(x, n, channels, high);
         scales[i] = scale;
       }
-      for (j = 0; j < n; j++) y[j] = narrow<T>((widen(x[j]) - low) / scale);
+      for (j = 0; j < n; j++) y[j] = (x[j] - low) / scale;
     }
   });
 }
 
 // y = (x - low) / s with s = high - low: dx = g / s, plus at the arg-min (sum g y - sum g) / s
 // and at the arg-max -(sum g y) / s, as autograd routes them through min and max.
-template <typename T>
-void min_max_backward_rows(const T* grad, const T* out, T* dx, int64_t batch, int64_t n, const int64_t* low_at,
-                           const int64_t* high_at, const float* scales) {
+void min_max_backward_rows(const float* grad, const float* out, float* dx, int64_t batch, int64_t n,
+                           const int64_t* low_at, const int64_t* high_at, const float* scales) {
   at::parallel_for(0, batch, 8, [&](int64_t begin, int64_t end) {
     constexpr int64_t kLanes = 8;
     for (int64_t i = begin; i < end; i++) {
-      const T* g = grad + i * n;
-      const T* y = out + i * n;
-      T* d = dx + i * n;
+      const float* g = grad + i * n;
+      const float* y = out + i * n;
+      float* d = dx + i * n;
       const float scale = scales[i];
       double sum_g[kLanes] = {}, sum_gy[kLanes] = {};  // double: at least as accurate as autograd's sums
       int64_t j = 0;
       for (; j + kLanes <= n; j += kLanes) {
         for (int64_t l = 0; l < kLanes; l++) {
-          const float gv = widen(g[j + l]);
-          sum_g[l] += gv;
-          sum_gy[l] += static_cast<double>(gv) * widen(y[j + l]);
-          d[j + l] = narrow<T>(gv / scale);
+          sum_g[l] += g[j + l];
+          sum_gy[l] += static_cast<double>(g[j + l]) * y[j + l];
+          d[j + l] = g[j + l] / scale;
         }
       }
       for (; j < n; j++) {
-        const float gv = widen(g[j]);
-        sum_g[0] += gv;
-        sum_gy[0] += static_cast<double>(gv) * widen(y[j]);
-        d[j] = narrow<T>(gv / scale);
+        sum_g[0] += g[j];
+        sum_gy[0] += static_cast<double>(g[j]) * y[j];
+        d[j] = g[j] / scale;
       }
       double total_g = 0, total_gy = 0;
       for (int64_t l = 0; l < kLanes; l++) {
         total_g += sum_g[l];
         total_gy += sum_gy[l];
       }
-      // The extremes' gradients in float, stored once (they are the same element for a constant sample).
-      const int64_t lo = low_at[i], hi = high_at[i];
-      float d_low = widen(g[lo]) / scale + static_cast<float>((total_gy - total_g) / scale);
-      if (hi == lo) {
-        d[lo] = narrow<T>(d_low - static_cast<float>(total_gy / scale));
-      } else {
-        d[lo] = narrow<T>(d_low);
-        d[hi] = narrow<T>(widen(g[hi]) / scale - static_cast<float>(total_gy / scale));
-      }
+      d[low_at[i]] += static_cast<float>((total_gy - total_g) / scale);
+      d[high_at[i]] -= static_cast<float>(total_gy / scale);
     }
   });
 }
@@ -223,11 +211,8 @@ struct MinMaxNormalise : torch::autograd::Function<MinMaxNormalise> {
     auto y = torch::empty_like(x);  // the same strides: each sample the same dense run
     auto low_at = torch::empty({batch}, torch::kLong), high_at = torch::empty({batch}, torch::kLong);
     auto scales = torch::empty({batch}, torch::kFloat32);
-    with_element_type(x, [&](auto element) {
-      using T = decltype(element);
-      min_max_rows(x.data_ptr<T>(), y.data_ptr<T>(), batch, n, x.is_contiguous() ? 1 : x.size(1),
-                   low_at.data_ptr<int64_t>(), high_at.data_ptr<int64_t>(), scales.data_ptr<float>());
-    });
+    min_max_rows(x.data_ptr<float>(), y.data_ptr<float>(), batch, n, x.is_contiguous() ? 1 : x.size(1),
+                 low_at.data_ptr<int64_t>(), high_at.data_ptr<int64_t>(), scales.data_ptr<float>());
     ctx->save_for_backward({y, low_at, high_at, scales});
     return y;
   }
@@ -239,19 +224,15 @@ struct MinMaxNormalise : torch::autograd::Function<MinMaxNormalise> {
     const auto g = with_strides_of(grads[0], y);
     auto dx = torch::empty_like(y);
     const int64_t batch = y.size(0), n = y.numel() / batch;
-    with_element_type(y, [&](auto element) {
-      using T = decltype(element);
-      min_max_backward_rows(g.data_ptr<T>(), y.data_ptr<T>(), dx.data_ptr<T>(), batch, n, saved[1].data_ptr<int64_t>(),
-                            saved[2].data_ptr<int64_t>(), saved[3].data_ptr<float>());
-    });
+    min_max_backward_rows(g.data_ptr<float>(), y.data_ptr<float>(), dx.data_ptr<float>(), batch, n,
+                          saved[1].data_ptr<int64_t>(), saved[2].data_ptr<int64_t>(), saved[3].data_ptr<float>());
     return {dx};
   }
 };
 
-// Whether the kernels above apply: CPU float32 or bfloat16, every sample one dense run.
+// Whether the kernels above apply: CPU float32, every sample one dense run.
 bool rows_apply(const torch::Tensor& x) {
-  const bool element = x.scalar_type() == torch::kFloat32 || x.scalar_type() == torch::kBFloat16;
-  if (!x.device().is_cpu() || !element || x.dim() < 2 || x.size(0) == 0 || x.numel() == 0) {
+  if (!x.device().is_cpu() || x.scalar_type() != torch::kFloat32 || x.dim() < 2 || x.size(0) == 0 || x.numel() == 0) {
     return false;
   }
   return x.is_contiguous() || in_conv_layout(x);
@@ -265,13 +246,10 @@ torch::Tensor min_max_normalise(const torch::Tensor& latent) {
   if (rows_apply(latent)) {
     if (latent.requires_grad() && torch::GradMode::is_enabled()) return MinMaxNormalise::apply(latent);
     auto out = torch::empty_like(latent);
-    with_element_type(latent, [&](auto element) {
-      using T = decltype(element);
-      min_max_rows(latent.data_ptr<T>(), out.data_ptr<T>(), latent.size(0), latent.numel() / latent.size(0));
-    });
+    min_max_rows(latent.data_ptr<float>(), out.data_ptr<float>(), latent.size(0), latent.numel() / latent.size(0));
     return out;
   }
-  // Elsewhere (CUDA, other types): tensor ops, the same values for any memory layout. With a
+  // Elsewhere (bfloat16, CUDA): tensor ops, the same values for any memory layout. With a
   // gradient, min / max over the flattened latent (which route it to one arg-min / arg-max, as
   // the kernels above do); without one, amin / amax, which read a channels-last latent in place.
   torch::Tensor low, high;

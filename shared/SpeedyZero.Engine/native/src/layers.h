@@ -59,24 +59,6 @@ bool in_conv_layout(const torch::Tensor& x);
 // as laid out like their saved tensor, which a flattened head's NCHW gradient is not.
 torch::Tensor with_strides_of(const torch::Tensor& t, const torch::Tensor& like);
 
-// The training row kernels read and write float32, or bfloat16 under autocast: widened exactly to
-// float, all arithmetic in float, rounded to nearest even when stored (as ATen rounds).
-inline float widen(float v) { return v; }
-inline float widen(c10::BFloat16 v) { return static_cast<float>(v); }
-template <typename T>
-inline T narrow(float v) {
-  return static_cast<T>(v);
-}
-// Calls body with a value of x's element type: float for float32, c10::BFloat16 for bfloat16.
-template <typename Body>
-void with_element_type(const torch::Tensor& x, Body&& body) {
-  if (x.scalar_type() == torch::kBFloat16) {
-    body(c10::BFloat16{});
-  } else {
-    body(float{});
-  }
-}
-
 // Folded inference keeps conv activations as oneDNN tensors in oneDNN's blocked layout from the
 // first conv to the last (no reorder around every conv; weights reordered once, in fuse()).
 // Measured faster than channels-last at batch 256 and slower at 16 (docs/engine-runtime.md):
