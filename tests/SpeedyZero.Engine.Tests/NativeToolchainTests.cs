@@ -53,9 +53,8 @@ public class NativeToolchainTests
 
         if (CpuFeatures.HasBFloat16())
         {
-            // A timing, not a constant: positive and finite. Bounds wide enough for a loaded 2-core machine,
-            // where a descheduled float32 round once read 12.8.
-            Assert.InRange(speedup, 0.02, 50);
+            // A timing, not a constant: somewhere between a tenth and ten times float32's speed.
+            Assert.InRange(speedup, 0.1, 10);
         }
         else
         {
